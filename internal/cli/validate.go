@@ -1,0 +1,124 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/jobfam/jobfam/internal/check"
+	"github.com/jobfam/jobfam/internal/diag"
+	"github.com/jobfam/jobfam/internal/family"
+	"github.com/jobfam/jobfam/internal/report"
+)
+
+func validateCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "validate",
+		Usage:     "check job families against the schema and the policy's rules",
+		ArgsUsage: "[DIR]",
+		Description: `Checks every family file under DIR (default: families) and prints one line
+per finding, "path:line:col: message [rule]", sorted by file and position.
+It prints nothing when there is nothing to report.
+
+The schema and policy come from --schema, else from the schema/ folder next
+to DIR, else from the copy built into jobfam. The rules are documented at
+` + check.DocsURL + `.
+
+Examples:
+  jobfam validate
+  jobfam validate --format json families > findings.json
+  jobfam validate --format sarif > jobfam.sarif      # for GitHub code scanning
+  jobfam validate --schema ../policy/schema families
+
+Exit codes: 0 no errors, 1 findings at error severity, 2 usage or load failure.`,
+		Flags: []ucli.Flag{
+			&ucli.StringFlag{Name: "schema", Usage: "read the schema and policy from `DIR`"},
+			&ucli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: " + strings.Join(report.Formats, ", ")},
+		},
+		Action: runValidate,
+	}
+}
+
+func runValidate(c *ucli.Context) error {
+	if c.NArg() > 1 {
+		return usagef("validate takes one folder, got %d arguments: %s", c.NArg(), strings.Join(c.Args().Slice(), " "))
+	}
+	dir := c.Args().First()
+	if dir == "" {
+		dir = "families"
+	}
+	rules := check.Rules()
+	docs := make([]report.Rule, len(rules))
+	for i, r := range rules {
+		docs[i] = report.Rule{ID: r.ID, Summary: r.Summary, HelpURI: r.HelpURI()}
+	}
+	printer, err := report.New(c.String("format"), docs)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	s, err := family.LoadSchema(schemaDir(c.String("schema"), dir))
+	if err != nil {
+		return err
+	}
+	res, err := family.Load(c.Context, dir, s)
+	if err != nil {
+		if errors.Is(err, family.ErrNoFamilies) {
+			return err
+		}
+		return err
+	}
+	findings := append(res.Findings, check.Run(&check.Env{Policy: &s.Policy, IDs: res.IDs}, res.Families)...)
+	relativize(findings)
+	findings = diag.Sort(findings)
+	if err := printer.Print(c.App.Writer, findings); err != nil {
+		return fmt.Errorf("write findings: %w", err)
+	}
+	if diag.HasErrors(findings) {
+		return errFindings
+	}
+	return nil
+}
+
+// schemaDir picks the schema folder: the one asked for, else schema/ beside
+// the families folder when it holds .cue files, else "" for the embedded
+// copy.
+func schemaDir(flag, families string) string {
+	if flag != "" {
+		return flag
+	}
+	dir := filepath.Join(filepath.Dir(filepath.Clean(families)), "schema")
+	if matches, _ := fs.Glob(os.DirFS(dir), "*.cue"); len(matches) > 0 {
+		return dir
+	}
+	return ""
+}
+
+// relativize shows absolute paths relative to the working directory when
+// they lie under it, as editors and GitHub annotations expect.
+func relativize(fs []diag.Finding) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return
+	}
+	rel := func(p string) string {
+		if !filepath.IsAbs(p) {
+			return p
+		}
+		if r, err := filepath.Rel(wd, p); err == nil && !slices.Contains(strings.Split(r, string(filepath.Separator)), "..") {
+			return r
+		}
+		return p
+	}
+	for i := range fs {
+		fs[i].Pos.File = rel(fs[i].Pos.File)
+		for j := range fs[i].Related {
+			fs[i].Related[j].File = rel(fs[i].Related[j].File)
+		}
+	}
+}

@@ -1,0 +1,314 @@
+// Package family is the job-family model and its safe loader: it finds the
+// family files of a folder, reads each one defensively, refuses anything but
+// plain data, checks it against the CUE schema and builds the model that
+// the rules read.
+package family
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/cuecontext"
+	cueerrors "cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/parser"
+
+	"github.com/jobfam/jobfam/internal/diag"
+)
+
+// The ids of the rules the loader applies. They are listed, with the
+// others, in the registry of package check.
+const (
+	RuleFile     = "file"
+	RuleSyntax   = "syntax"
+	RuleDataOnly = "data-only"
+	RuleSchema   = "schema"
+)
+
+// MaxFileSize is the largest family file read. The seed family is 18 KiB;
+// a file fifty times larger is not a job description.
+const MaxFileSize = 1 << 20
+
+// contextReuse is how many files a worker checks in one CUE context before
+// it starts a new one. A context keeps everything evaluated in it alive;
+// starting afresh bounds memory at the cost of rebuilding the schema
+// (about half a millisecond).
+const contextReuse = 256
+
+// ErrNoFamilies is returned when a folder holds no family files.
+var ErrNoFamilies = errors.New("no family files")
+
+// idSegment is one segment of a family id.
+var idSegment = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Result is what Load found: the families that could be read as data, and
+// the findings of the load rules.
+type Result struct {
+	// Families are sorted by ID. A family whose file could not be read,
+	// parsed or accepted as data is absent; one with schema errors is
+	// present, holding the values of the right type.
+	Families []*Family
+	// IDs holds the id of every family file found, loaded or not, so that
+	// a link to a family with a typo in it is not reported as broken too.
+	IDs      map[string]bool
+	Findings []diag.Finding
+}
+
+// Load checks every *.cue file under dir against s, using one worker per
+// CPU. Files and folders whose names start with "." are skipped. It returns
+// an error only when dir itself cannot be read or holds no family files;
+// problems in a file are findings.
+func Load(ctx context.Context, dir string, s *Schema) (*Result, error) {
+	files, err := listFiles(dir)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{IDs: make(map[string]bool, len(files))}
+	for _, f := range files {
+		res.IDs[f.id] = true
+	}
+
+	workers := min(runtime.GOMAXPROCS(0), len(files))
+	jobs := make(chan int)
+	out := make([]loaded, len(files))
+	var wg sync.WaitGroup
+	var werr error
+	var once sync.Once
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := worker{schema: s}
+			for i := range jobs {
+				if err := w.ensure(); err != nil {
+					once.Do(func() { werr = err })
+					continue
+				}
+				out[i] = w.load(files[i])
+			}
+		}()
+	}
+feed:
+	for i := range files {
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if werr != nil {
+		return nil, werr
+	}
+	for _, l := range out {
+		res.Findings = append(res.Findings, l.findings...)
+		if l.family != nil {
+			res.Families = append(res.Families, l.family)
+		}
+	}
+	return res, nil
+}
+
+type file struct {
+	path string // as shown in findings
+	id   string
+	info fs.FileInfo
+}
+
+// listFiles finds the family files under dir in lexical order.
+func listFiles(dir string) ([]file, error) {
+	info, err := os.Stat(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("families folder %q does not exist: pass the folder that holds your families", dir)
+		}
+		return nil, fmt.Errorf("read families folder: %w", err)
+	}
+	if !info.IsDir() {
+		return nil, fmt.Errorf("%q is not a folder: pass the folder that holds your families", dir)
+	}
+	var files []file
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("read families folder: %w", err)
+		}
+		if p != dir && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !strings.HasSuffix(d.Name(), ".cue") {
+			return nil
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return fmt.Errorf("read families folder: %w", err)
+		}
+		files = append(files, file{path: p, id: filepath.ToSlash(strings.TrimSuffix(rel, ".cue")), info: info})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%w in %q: add one as %s", ErrNoFamilies, dir, filepath.Join(dir, "<department>", "<family>.cue"))
+	}
+	return files, nil
+}
+
+type loaded struct {
+	family   *Family
+	findings []diag.Finding
+}
+
+// worker checks files in its own CUE context.
+type worker struct {
+	schema *Schema
+	ctx    *cue.Context
+	def    cue.Value // #Family
+	uses   int
+}
+
+func newContext() *cue.Context { return cuecontext.New() }
+
+func (w *worker) ensure() error {
+	if w.ctx != nil && w.uses < contextReuse {
+		w.uses++
+		return nil
+	}
+	ctx := newContext()
+	v, err := w.schema.build(ctx)
+	if err != nil {
+		return err
+	}
+	w.ctx, w.def, w.uses = ctx, v.LookupPath(cue.ParsePath("#Family")), 1
+	return nil
+}
+
+func fileFinding(path string, line, col int, format string, args ...any) loaded {
+	return loaded{findings: []diag.Finding{{
+		Pos:      diag.Pos{File: path, Line: line, Col: col},
+		Rule:     RuleFile,
+		Severity: diag.Error,
+		Message:  fmt.Sprintf(format, args...),
+	}}}
+}
+
+func (w *worker) load(f file) loaded {
+	src, l, ok := readFile(f)
+	if !ok {
+		return l
+	}
+	var out loaded
+	for _, seg := range strings.Split(f.id, "/") {
+		if !idSegment.MatchString(seg) {
+			out.findings = append(out.findings, fileFinding(f.path, 0, 0,
+				"family id %q is not valid: name folders and files with lowercase letters, digits and hyphens, like %q",
+				f.id, "finance/it-program-management-office.cue").findings...)
+			break
+		}
+	}
+	ast, err := parser.ParseFile(f.path, src, parser.ParseComments)
+	if err != nil {
+		for _, e := range cueerrors.Errors(err) {
+			p := e.Position()
+			format, args := e.Msg()
+			out.findings = append(out.findings, diag.Finding{
+				Pos:      diag.Pos{File: f.path, Line: p.Line(), Col: p.Column()},
+				Rule:     RuleSyntax,
+				Severity: diag.Error,
+				Message:  fmt.Sprintf(format, args...) + ": this is not valid CUE",
+			})
+		}
+		return out
+	}
+	b := builder{file: f.path}
+	root := b.fileNode(ast)
+	if len(b.findings) > 0 {
+		out.findings = append(out.findings, b.findings...)
+		return out
+	}
+	v := w.def.Unify(w.ctx.BuildFile(ast))
+	if err := v.Validate(); err != nil {
+		out.findings = append(out.findings, translate(err, f.path, root, w.def, &w.schema.Policy)...)
+	}
+	out.family = newFamily(f.id, f.path, root, &w.schema.Policy)
+	return out
+}
+
+// readFile reads a family file without following links, and refuses what
+// cannot be a family: links, devices, pipes, huge files, text that is not
+// UTF-8. It returns the source with a byte-order mark removed and CRLF line
+// endings made LF, which keeps every line and column where an editor shows
+// it.
+func readFile(f file) ([]byte, loaded, bool) {
+	mode := f.info.Mode()
+	switch {
+	case mode&fs.ModeSymlink != 0:
+		return nil, fileFinding(f.path, 0, 0, "family file is a symbolic link: links could point outside the repository, so copy the file instead"), false
+	case !mode.IsRegular():
+		return nil, fileFinding(f.path, 0, 0, "family file is not a regular file (%s): replace it with a plain file", mode.Type()), false
+	case f.info.Size() > MaxFileSize:
+		return nil, fileFinding(f.path, 0, 0, "family file is %d bytes, more than the limit of %d: split the family or move long text out", f.info.Size(), MaxFileSize), false
+	}
+	fh, err := os.Open(f.path)
+	if err != nil {
+		return nil, fileFinding(f.path, 0, 0, "family file cannot be read: %v", errors.Unwrap(err)), false
+	}
+	defer fh.Close()
+	// The file was checked by name; check that the one opened is the same,
+	// so a swap between the two steps cannot slip a link or pipe through.
+	if info, err := fh.Stat(); err != nil || !os.SameFile(info, f.info) {
+		return nil, fileFinding(f.path, 0, 0, "family file changed while it was being read: run again"), false
+	}
+	src, err := io.ReadAll(io.LimitReader(fh, MaxFileSize+1))
+	if err != nil {
+		return nil, fileFinding(f.path, 0, 0, "family file cannot be read: %v", err), false
+	}
+	if len(src) > MaxFileSize {
+		return nil, fileFinding(f.path, 0, 0, "family file is more than the limit of %d bytes: split the family or move long text out", MaxFileSize), false
+	}
+	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
+	if !utf8.Valid(src) {
+		line, col := invalidUTF8(src)
+		return nil, fileFinding(f.path, line, col, "family file is not valid UTF-8: save it with UTF-8 encoding"), false
+	}
+	return bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n")), loaded{}, true
+}
+
+// invalidUTF8 returns the line and byte column of the first byte of src
+// that is not valid UTF-8.
+func invalidUTF8(src []byte) (line, col int) {
+	line, lineStart := 1, 0
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return line, i - lineStart + 1
+		}
+		if r == '\n' {
+			line, lineStart = line+1, i+1
+		}
+		i += size
+	}
+	return line, 1
+}

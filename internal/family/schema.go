@@ -1,0 +1,151 @@
+package family
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"slices"
+	"strings"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/build"
+	cueerrors "cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/parser"
+
+	"github.com/jobfam/jobfam/schema"
+)
+
+// Policy is the organisation's policy, read from policy.cue in the schema.
+// Everything organisation-specific that a rule needs comes from here.
+type Policy struct {
+	Grades struct {
+		Min int `json:"min"`
+		Max int `json:"max"`
+	} `json:"grades"`
+	GradeURL     string   `json:"gradeURL"`
+	HandbookBase string   `json:"handbookBase"`
+	Tracks       []string `json:"tracks"`
+	DefaultTrack string   `json:"defaultTrack"`
+	Required     struct {
+		Family []string `json:"family"`
+		Level  []string `json:"level"`
+	} `json:"required"`
+}
+
+// Schema is a parsed schema folder and the policy it declares. Its files
+// are kept as syntax so that each worker can build them into its own CUE
+// context: a cue.Context is not safe for concurrent use.
+type Schema struct {
+	// Source says where the schema came from: a folder, or "embedded".
+	Source string
+	Policy Policy
+	files  []*ast.File
+}
+
+// LoadSchema reads the *.cue files of dir, or the schema embedded in the
+// binary when dir is "". The schema is code the organisation reviews, yet
+// it may change in the same pull request as a family, so it gets the same
+// guard as families against reading the runner's files: no attributes.
+func LoadSchema(dir string) (*Schema, error) {
+	fsys, source := fs.FS(schema.FS), "embedded"
+	if dir != "" {
+		fsys, source = os.DirFS(dir), dir
+	}
+	names, err := fs.Glob(fsys, "*.cue")
+	if err != nil {
+		return nil, fmt.Errorf("read schema %s: %w", source, err)
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("read schema %s: no .cue files", source)
+	}
+	s := &Schema{Source: source}
+	for _, name := range names {
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("read schema: %w", err)
+		}
+		display := name
+		if dir != "" {
+			display = path.Join(filepathToSlash(dir), name)
+		}
+		f, err := parser.ParseFile(display, src, parser.ParseComments)
+		if err != nil {
+			return nil, fmt.Errorf("parse schema: %s", cueErrorString(err))
+		}
+		if err := refuseAttributes(f); err != nil {
+			return nil, err
+		}
+		s.files = append(s.files, f)
+	}
+	v, err := s.build(newContext())
+	if err != nil {
+		return nil, err
+	}
+	pv := v.LookupPath(cue.ParsePath("policy"))
+	if !pv.Exists() {
+		return nil, fmt.Errorf("schema %s declares no policy: add policy.cue", source)
+	}
+	if err := pv.Decode(&s.Policy); err != nil {
+		return nil, fmt.Errorf("read policy from schema %s: %s", source, cueErrorString(err))
+	}
+	if !slices.Contains(s.Policy.Tracks, s.Policy.DefaultTrack) {
+		return nil, fmt.Errorf("policy in schema %s: default track %q is not one of its tracks", source, s.Policy.DefaultTrack)
+	}
+	return s, nil
+}
+
+func filepathToSlash(p string) string { return strings.ReplaceAll(p, string(os.PathSeparator), "/") }
+
+func refuseAttributes(f *ast.File) error {
+	var found *ast.Attribute
+	ast.Walk(f, func(n ast.Node) bool {
+		if a, ok := n.(*ast.Attribute); ok && found == nil {
+			found = a
+		}
+		return found == nil
+	}, nil)
+	if found != nil {
+		return fmt.Errorf("%s: schema attribute %q is not allowed: attributes such as @embed could read files of the machine that runs jobfam", found.Pos(), found.Text)
+	}
+	return nil
+}
+
+// build evaluates the schema in ctx and returns its root value.
+func (s *Schema) build(ctx *cue.Context) (cue.Value, error) {
+	inst := build.NewContext().NewInstance(s.Source, nil)
+	for _, f := range s.files {
+		if err := inst.AddSyntax(f); err != nil {
+			return cue.Value{}, fmt.Errorf("schema %s: %s", s.Source, cueErrorString(err))
+		}
+	}
+	v := ctx.BuildInstance(inst)
+	if err := v.Err(); err != nil {
+		return cue.Value{}, fmt.Errorf("schema %s: %s", s.Source, cueErrorString(err))
+	}
+	if err := v.Validate(); err != nil {
+		return cue.Value{}, fmt.Errorf("schema %s: %s", s.Source, cueErrorString(err))
+	}
+	if fam := v.LookupPath(cue.ParsePath("#Family")); !fam.Exists() {
+		return cue.Value{}, errors.New("schema " + s.Source + " declares no #Family definition")
+	}
+	return v, nil
+}
+
+// cueErrorString formats all errors of err, each with its positions, on one
+// line each.
+func cueErrorString(err error) string {
+	var b strings.Builder
+	for i, e := range cueerrors.Errors(err) {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		if ps := cueerrors.Positions(e); len(ps) > 0 {
+			fmt.Fprintf(&b, "%s: ", ps[0])
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
