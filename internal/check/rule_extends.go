@@ -1,6 +1,8 @@
 package check
 
 import (
+	"slices"
+
 	"github.com/jobfam/jobfam/internal/diag"
 	"github.com/jobfam/jobfam/internal/family"
 )
@@ -40,7 +42,8 @@ func checkExtends(env *Env, f *family.Family, r *Reporter) {
 				if s := closest(ext.ref.Value, ids); s != "" {
 					r.Report(pos, "level %q extends the %s of unknown level %q: did you mean %q?", l.ID, ext.kind, ext.ref.Value, s)
 				} else {
-					r.Report(pos, "level %q extends the %s of unknown level %q: name one of %s", l.ID, ext.kind, ext.ref.Value, quoteList(ids))
+					others := slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == l.ID })
+					r.Report(pos, "level %q extends the %s of unknown level %q: name one of %s", l.ID, ext.kind, ext.ref.Value, quoteList(others))
 				}
 			case l.Grade.Set() && target.Grade.Set() && target.Grade.Value >= l.Grade.Value:
 				r.ReportRelated(pos, []diag.Pos{target.Grade.Node.Pos},
