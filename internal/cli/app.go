@@ -28,13 +28,14 @@ const (
 var errFindings = errors.New("findings at error severity")
 
 // usageError is a mistake in how jobfam was called; the message says how to
-// call it instead.
-type usageError struct{ msg string }
+// call it instead. cmd is the command whose help to point at, if any.
+type usageError struct{ msg, cmd string }
 
 func (e *usageError) Error() string { return e.msg }
 
-func usagef(format string, args ...any) error {
-	return &usageError{msg: fmt.Sprintf(format, args...)}
+// usagef reports a usage mistake in the command c is running.
+func usagef(c *ucli.Context, format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...), cmd: c.Command.Name}
 }
 
 const appDescription = `jobfam keeps job families (levels, grades, responsibilities, requirements,
@@ -67,7 +68,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Reader:      stdin,
 		Writer:      stdout,
 		ErrWriter:   stderr,
-		Commands:    []*ucli.Command{validateCommand()},
+		Commands:    commands(validateCommand()),
 		// The app decides the exit code, not urfave/cli.
 		ExitErrHandler: func(*ucli.Context, error) {},
 		OnUsageError: func(_ *ucli.Context, err error, _ bool) error {
@@ -89,10 +90,27 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case errors.Is(err, errFindings):
 		return ExitFindings
 	case errors.As(err, &uerr):
-		fmt.Fprintf(stderr, "jobfam: %s\nRun 'jobfam --help' for usage.\n", uerr.msg)
+		help := "jobfam --help"
+		if uerr.cmd != "" {
+			help = "jobfam " + uerr.cmd + " --help"
+		}
+		fmt.Fprintf(stderr, "jobfam: %s\nRun '%s' for usage.\n", uerr.msg, help)
 		return ExitError
 	default:
 		fmt.Fprintf(stderr, "jobfam: %v\n", err)
 		return ExitError
 	}
+}
+
+// commands sets what every command shares: usage mistakes are reported in
+// one line that points at the command's help, not with the whole help text.
+func commands(cmds ...*ucli.Command) []*ucli.Command {
+	for _, cmd := range cmds {
+		name := cmd.Name
+		cmd.HideHelpCommand = true
+		cmd.OnUsageError = func(_ *ucli.Context, err error, _ bool) error {
+			return &usageError{msg: err.Error(), cmd: name}
+		}
+	}
+	return cmds
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -47,7 +46,7 @@ Exit codes: 0 no errors, 1 findings at error severity, 2 usage or load failure.`
 
 func runValidate(c *ucli.Context) error {
 	if c.NArg() > 1 {
-		return usagef("validate takes one folder, got %d arguments: %s", c.NArg(), strings.Join(c.Args().Slice(), " "))
+		return usagef(c, "validate takes one folder, got %d arguments: %s", c.NArg(), strings.Join(c.Args().Slice(), " "))
 	}
 	dir := c.Args().First()
 	if dir == "" {
@@ -60,7 +59,7 @@ func runValidate(c *ucli.Context) error {
 	}
 	printer, err := report.New(c.String("format"), docs)
 	if err != nil {
-		return usagef("%v", err)
+		return usagef(c, "%v", err)
 	}
 	s, err := family.LoadSchema(schemaDir(c.String("schema"), dir))
 	if err != nil {
@@ -68,9 +67,6 @@ func runValidate(c *ucli.Context) error {
 	}
 	res, err := family.Load(c.Context, dir, s)
 	if err != nil {
-		if errors.Is(err, family.ErrNoFamilies) {
-			return err
-		}
 		return err
 	}
 	findings := append(res.Findings, check.Run(&check.Env{Policy: &s.Policy, IDs: res.IDs}, res.Families)...)

@@ -205,7 +205,13 @@ func (w *worker) ensure() error {
 	return nil
 }
 
+// fileFinding reports a problem with a file. A problem with the file as a
+// whole is placed at its first line, so that every finding has a position
+// that editors and GitHub annotations can show.
 func fileFinding(path string, line, col int, format string, args ...any) loaded {
+	if line == 0 {
+		line, col = 1, 1
+	}
 	return loaded{findings: []diag.Finding{{
 		Pos:      diag.Pos{File: path, Line: line, Col: col},
 		Rule:     RuleFile,
