@@ -1,6 +1,7 @@
 package check
 
 import (
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -23,14 +24,9 @@ func checkLadderLink(env *Env, f *family.Family, r *Reporter) {
 	if err != nil {
 		return // The policy's schema checks the base URL.
 	}
-	known := make([]string, 0, len(env.IDs))
-	for id := range env.IDs {
-		known = append(known, id)
-	}
-	slices.Sort(known)
 	// fix says what to do about a link to a family that does not exist.
 	fix := func(id string) string {
-		if s := closest(id, known); s != "" {
+		if s := closest(id, slices.Sorted(maps.Keys(env.IDs))); s != "" {
 			return "did you mean " + quote(s) + "?"
 		}
 		return "correct the link or add the family"

@@ -83,7 +83,7 @@ func TestLadderLinkToAFamilyThatFailsToLoad(t *testing.T) {
 	// A family with a syntax error still exists: linking to it is fine,
 	// and the syntax error is reported once, by its own rule.
 	got := run(t, "ladder-link", map[string]string{
-		"families/a/b.cue":     fam("Example", level("senior", "Senior Engineer", 7, ""), `careerLadder: next: ["x/broken"]`+"\n"),
+		"families/a/b.cue":      fam("Example", level("senior", "Senior Engineer", 7, ""), `careerLadder: next: ["x/broken"]`+"\n"),
 		"families/x/broken.cue": "title: {",
 	})
 	if len(got) != 0 {
