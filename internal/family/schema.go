@@ -52,6 +52,9 @@ type Schema struct {
 func LoadSchema(dir string) (*Schema, error) {
 	fsys, source := fs.FS(schema.FS), "embedded"
 	if dir != "" {
+		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+			return nil, fmt.Errorf("schema folder %q does not exist or is not a folder: pass the folder that holds schema/*.cue", dir)
+		}
 		fsys, source = os.DirFS(dir), dir
 	}
 	names, err := fs.Glob(fsys, "*.cue")
@@ -138,8 +141,13 @@ func (s *Schema) build(ctx *cue.Context) (cue.Value, error) {
 // line each.
 func cueErrorString(err error) string {
 	var b strings.Builder
-	for i, e := range cueerrors.Errors(err) {
-		if i > 0 {
+	for _, e := range cueerrors.Errors(err) {
+		if format, _ := e.Msg(); strings.HasSuffix(format, ":") {
+			// A heading such as "2 errors in empty disjunction:"; the
+			// errors it announces follow.
+			continue
+		}
+		if b.Len() > 0 {
 			b.WriteString("; ")
 		}
 		if ps := cueerrors.Positions(e); len(ps) > 0 {
