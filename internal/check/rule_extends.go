@@ -5,6 +5,7 @@ import (
 
 	"github.com/jobfam/jobfam/internal/diag"
 	"github.com/jobfam/jobfam/internal/family"
+	"github.com/jobfam/jobfam/internal/suggest"
 )
 
 var ruleExtends = &Rule{
@@ -39,7 +40,7 @@ func checkExtends(env *Env, f *family.Family, r *Reporter) {
 			case ext.ref.Value == l.ID:
 				r.Report(pos, "level %q extends its own %s: name a lower level of this family", l.ID, ext.kind)
 			case target == nil:
-				if s := closest(ext.ref.Value, ids); s != "" {
+				if s := suggest.Closest(ext.ref.Value, ids); s != "" {
 					r.Report(pos, "level %q extends the %s of unknown level %q: did you mean %q?", l.ID, ext.kind, ext.ref.Value, s)
 				} else {
 					others := slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == l.ID })

@@ -23,8 +23,8 @@ func checkGradeOrder(env *Env, f *family.Family, r *Reporter) {
 		}
 		if p := prev[l.Track.Value]; p != nil && l.Grade.Value <= p.Grade.Value {
 			r.ReportRelated(l.Grade.Node.Pos, []diag.Pos{p.Grade.Node.Pos},
-				"grade %d of %q is not above grade %d of %q on the %s track: raise the grade or move the level before %q",
-				l.Grade.Value, levelName(l), p.Grade.Value, levelName(p), l.Track.Value, p.ID)
+				"grade %d of %q is not above grade %d of %q on the %s track: levels are listed from junior to senior, so correct the grade or the order of the levels",
+				l.Grade.Value, levelName(l), p.Grade.Value, levelName(p), l.Track.Value)
 		}
 		prev[l.Track.Value] = l
 	}

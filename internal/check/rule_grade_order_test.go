@@ -20,14 +20,14 @@ func TestGradeOrder(t *testing.T) {
 			name:   "equal grade",
 			levels: level("senior", "Senior Engineer", 7, "") + level("staff", "Staff Engineer", 7, ""),
 			want: []string{
-				`families/a/b.cue:12:10: grade 7 of "Staff Engineer" is not above grade 7 of "Senior Engineer" on the individual track: raise the grade or move the level before "senior" [grade-order]`,
+				`families/a/b.cue:12:10: grade 7 of "Staff Engineer" is not above grade 7 of "Senior Engineer" on the individual track: levels are listed from junior to senior, so correct the grade or the order of the levels [grade-order]`,
 			},
 		},
 		{
 			name:   "falling grade",
 			levels: level("senior", "Senior Engineer", 8, "") + level("staff", "Staff Engineer", 7, ""),
 			want: []string{
-				`families/a/b.cue:12:10: grade 7 of "Staff Engineer" is not above grade 8 of "Senior Engineer" on the individual track: raise the grade or move the level before "senior" [grade-order]`,
+				`families/a/b.cue:12:10: grade 7 of "Staff Engineer" is not above grade 8 of "Senior Engineer" on the individual track: levels are listed from junior to senior, so correct the grade or the order of the levels [grade-order]`,
 			},
 		},
 		{
@@ -43,7 +43,7 @@ func TestGradeOrder(t *testing.T) {
 				level("staff", "Staff Engineer", 8, "") +
 				level("director", "Director of Engineering", 8, "\t\ttrack: \"management\"\n"),
 			want: []string{
-				`families/a/b.cue:19:10: grade 8 of "Director of Engineering" is not above grade 8 of "Engineering Manager" on the management track: raise the grade or move the level before "manager" [grade-order]`,
+				`families/a/b.cue:19:10: grade 8 of "Director of Engineering" is not above grade 8 of "Engineering Manager" on the management track: levels are listed from junior to senior, so correct the grade or the order of the levels [grade-order]`,
 			},
 		},
 		{

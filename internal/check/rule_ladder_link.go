@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/jobfam/jobfam/internal/family"
+	"github.com/jobfam/jobfam/internal/suggest"
 )
 
 var ruleLadderLink = &Rule{
@@ -26,7 +27,7 @@ func checkLadderLink(env *Env, f *family.Family, r *Reporter) {
 	}
 	// fix says what to do about a link to a family that does not exist.
 	fix := func(id string) string {
-		if s := closest(id, slices.Sorted(maps.Keys(env.IDs))); s != "" {
+		if s := suggest.Closest(id, slices.Sorted(maps.Keys(env.IDs))); s != "" {
 			return "did you mean " + quote(s) + "?"
 		}
 		return "correct the link or add the family"

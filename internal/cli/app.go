@@ -78,7 +78,6 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			notFound = true
 			fmt.Fprintf(stderr, "jobfam: unknown command %q: run 'jobfam --help' for the list of commands\n", name)
 		},
-		HideHelpCommand: true,
 	}
 	err := app.RunContext(context.Background(), args)
 	var uerr *usageError

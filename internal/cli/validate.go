@@ -46,6 +46,14 @@ Exit codes: 0 no errors, 1 findings at error severity, 2 usage or load failure.`
 
 func runValidate(c *ucli.Context) error {
 	if c.NArg() > 1 {
+		// urfave/cli stops reading flags at the first argument, so a flag
+		// after the folder arrives here as an argument.
+		for _, a := range c.Args().Tail() {
+			if strings.HasPrefix(a, "-") {
+				return usagef(c, "flag %s comes after the folder: put flags first, as in 'jobfam validate %s %s'",
+					a, strings.Join(c.Args().Tail(), " "), c.Args().First())
+			}
+		}
 		return usagef(c, "validate takes one folder, got %d arguments: %s", c.NArg(), strings.Join(c.Args().Slice(), " "))
 	}
 	dir := c.Args().First()
@@ -88,7 +96,13 @@ func schemaDir(flag, families string) string {
 	if flag != "" {
 		return flag
 	}
-	dir := filepath.Join(filepath.Dir(filepath.Clean(families)), "schema")
+	// The families folder is resolved first: "." names a folder whose
+	// parent holds schema/.
+	abs, err := filepath.Abs(families)
+	if err != nil {
+		return ""
+	}
+	dir := filepath.Join(filepath.Dir(abs), "schema")
 	if matches, _ := fs.Glob(os.DirFS(dir), "*.cue"); len(matches) > 0 {
 		return dir
 	}

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"cuelang.org/go/cue"
 	cueerrors "cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/token"
 
@@ -16,9 +15,12 @@ import (
 // the family file. CUE reports a violation at several positions, often the
 // schema's first; people editing a family need theirs, so each error is
 // placed by its path in the family's own data, and the schema's positions
-// are kept as related information. def is the schema's #Family.
-func translate(err error, file string, root *Node, def cue.Value, p *Policy) []diag.Finding {
-	t := translator{file: file, root: root, def: def, policy: p, seen: map[string]bool{}}
+// are kept as related information when they are files of the repository
+// (not those of the schema built into jobfam). family is the shape of the
+// schema's #Family.
+func translate(err error, file string, root *Node, family *shape, p *Policy, schemaPositions bool) []diag.Finding {
+	t := translator{file: file, root: root, policy: p, seen: map[string]bool{}, schemaPositions: schemaPositions}
+	t.unknownFields(family, root, nil)
 	errs := cueerrors.Errors(err)
 	// Group the errors by path: a value that fits none of the branches of
 	// a disjunction yields one error per branch, and people need one
@@ -39,12 +41,13 @@ func translate(err error, file string, root *Node, def cue.Value, p *Policy) []d
 }
 
 type translator struct {
-	file   string
-	root   *Node
-	def    cue.Value // #Family
-	policy *Policy
-	seen   map[string]bool
-	out    []diag.Finding
+	file string
+	root *Node
+	// schemaPositions says whether to keep the schema's positions.
+	schemaPositions bool
+	policy          *Policy
+	seen            map[string]bool
+	out             []diag.Finding
 }
 
 // dataPath is an error's path without the leading "#Family".
@@ -53,7 +56,18 @@ func dataPath(e cueerrors.Error) []string {
 	if len(path) > 0 && strings.HasPrefix(path[0], "#") {
 		path = path[1:]
 	}
-	return path
+	// CUE quotes labels that are not identifiers, such as the level id
+	// "senior-manager"; the family's data knows them unquoted.
+	out := make([]string, len(path))
+	for i, sel := range path {
+		out[i] = sel
+		if strings.HasPrefix(sel, `"`) {
+			if s, err := strconv.Unquote(sel); err == nil {
+				out[i] = s
+			}
+		}
+	}
+	return out
 }
 
 func (t *translator) add(pos diag.Pos, related []diag.Pos, format string, args ...any) {
@@ -73,7 +87,7 @@ func (t *translator) positions(e cueerrors.Error) (data, schema []diag.Pos) {
 		dp := diag.Pos{File: p.Filename(), Line: p.Line(), Col: p.Column()}
 		if dp.File == t.file {
 			data = append(data, dp)
-		} else if dp.Line > 0 {
+		} else if dp.Line > 0 && t.schemaPositions {
 			schema = append(schema, dp)
 		}
 	}
@@ -105,10 +119,15 @@ func (t *translator) group(errs []cueerrors.Error) {
 		}
 		switch {
 		case format == "field not allowed":
-			t.notAllowed(path)
+			// Reported by unknownFields, once per unknown field.
 		case strings.Contains(format, "empty disjunction"):
 			// Summarised below from the branches' own errors.
 		case strings.HasPrefix(format, "conflicting values") && len(args) >= 2:
+			if len(data) >= 2 {
+				// Both values are the family's own: a field set twice,
+				// which the builder has reported where it is repeated.
+				continue
+			}
 			if strings.Contains(format, "mismatched types") && len(args) == 4 && depth == len(path) {
 				want := fmt.Sprint(args[2])
 				if want == node.Kind.String() {
@@ -116,11 +135,6 @@ func (t *translator) group(errs []cueerrors.Error) {
 				}
 				t.add(pos, schema, "%s must be %s, not %s", describe(path), article(want), article(node.Kind.String()))
 				typed = true
-				continue
-			}
-			if len(data) >= 2 {
-				// Both values are the family's own: a field set twice.
-				t.add(data[len(data)-1], data[:len(data)-1], "%s is set twice, to %v and %v: keep one", describe(path), args[0], args[1])
 				continue
 			}
 			if disjunction {
@@ -170,103 +184,6 @@ func (t *translator) outOfBound(pos diag.Pos, schema []diag.Pos, path []string, 
 	}
 }
 
-// notAllowed reports a field that the schema does not allow, at the first
-// element of its path that is not allowed: CUE reports an unknown struct
-// field once for every field inside it. It walks the schema, not the family
-// unified with it, because only the schema's structs are closed.
-func (t *translator) notAllowed(path []string) {
-	at := t.def
-	for i, sel := range path {
-		if _, err := strconv.Atoi(sel); err == nil {
-			at = at.LookupPath(cue.MakePath(cue.AnyIndex))
-			continue
-		}
-		if at.Exists() && !at.Allows(cue.Str(sel)) {
-			_, label, _ := t.root.Lookup(path[:i+1])
-			parent := path[:i]
-			if len(parent) == 1 && parent[0] == "levels" {
-				t.add(label, nil, "level id %q is not valid: use lowercase letters, digits and hyphens, like %q", sel, "senior-manager")
-				return
-			}
-			names := fieldNames(at)
-			msg := fmt.Sprintf("unknown field %q in %s", sel, describe(parent))
-			if s := suggest(sel, names); s != "" {
-				msg += fmt.Sprintf(": did you mean %q?", s)
-			} else if len(names) > 0 {
-				msg += fmt.Sprintf(": the fields allowed here are %s", quoteAll(names))
-			}
-			t.add(label, nil, "%s", msg)
-			return
-		}
-		at = field(at, sel)
-	}
-}
-
-// field steps into the schema struct at by one field name, through a
-// regular or optional field or a pattern constraint such as the one on
-// level ids.
-func field(at cue.Value, name string) cue.Value {
-	for _, sel := range []cue.Selector{cue.Str(name), cue.Str(name).Optional(), cue.AnyString} {
-		if v := at.LookupPath(cue.MakePath(sel)); v.Exists() {
-			return v
-		}
-	}
-	return cue.Value{}
-}
-
-// fieldNames lists the regular and optional fields of a schema struct.
-func fieldNames(v cue.Value) []string {
-	it, err := v.Fields(cue.Optional(true))
-	if err != nil {
-		return nil
-	}
-	var names []string
-	for it.Next() {
-		sel := it.Selector()
-		if sel.IsDefinition() || sel.PkgPath() != "" {
-			continue
-		}
-		names = append(names, sel.Unquoted())
-	}
-	return names
-}
-
-// suggest returns the name closest to s when it is close enough to be a
-// likely typo.
-func suggest(s string, names []string) string {
-	best, bestDist := "", len(s)/3+1
-	for _, n := range names {
-		if n == s {
-			continue
-		}
-		if d := distance(strings.ToLower(s), strings.ToLower(n)); d <= bestDist {
-			best, bestDist = n, d
-		}
-	}
-	return best
-}
-
-// distance is the Levenshtein distance between a and b, in bytes.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
-
 // describe names the place a path leads to the way a person reads the
 // file: `level "senior"` rather than "levels.senior".
 func describe(path []string) string {
@@ -290,8 +207,10 @@ func describe(path []string) string {
 func article(kind string) string {
 	switch kind {
 	case "int":
-		return "an integer"
-	case "float", "number":
+		return "a whole number"
+	case "float":
+		return "a decimal number"
+	case "number":
 		return "a number"
 	case "struct":
 		return "a struct"

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -70,11 +71,11 @@ type Result struct {
 // an error only when dir itself cannot be read or holds no family files;
 // problems in a file are findings.
 func Load(ctx context.Context, dir string, s *Schema) (*Result, error) {
-	files, err := listFiles(dir)
+	files, findings, err := listFiles(dir)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{IDs: make(map[string]bool, len(files))}
+	res := &Result{IDs: make(map[string]bool, len(files)), Findings: findings}
 	for _, f := range files {
 		res.IDs[f.id] = true
 	}
@@ -130,50 +131,59 @@ type file struct {
 	info fs.FileInfo
 }
 
-// listFiles finds the family files under dir in lexical order.
-func listFiles(dir string) ([]file, error) {
+// listFiles finds the family files under dir in lexical order. dir itself
+// may be a symbolic link, since the person running jobfam named it; links
+// inside it are not followed: a linked file is reported by readFile, and
+// a linked folder is reported here, because its families would otherwise
+// go unchecked without a word.
+func listFiles(dir string) ([]file, []diag.Finding, error) {
 	info, err := os.Stat(dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("families folder %q does not exist: pass the folder that holds your families", dir)
+			return nil, nil, fmt.Errorf("families folder %q does not exist: pass the folder that holds your families", dir)
 		}
-		return nil, fmt.Errorf("read families folder: %w", err)
+		return nil, nil, fmt.Errorf("read families folder: %w", err)
 	}
 	if !info.IsDir() {
-		return nil, fmt.Errorf("%q is not a folder: pass the folder that holds your families", dir)
+		return nil, nil, fmt.Errorf("%q is not a folder: pass the folder that holds your families", dir)
 	}
 	var files []file
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	var findings []diag.Finding
+	err = fs.WalkDir(os.DirFS(dir), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("read families folder: %w", err)
 		}
-		if p != dir && strings.HasPrefix(d.Name(), ".") {
+		if p != "." && strings.HasPrefix(d.Name(), ".") {
 			if d.IsDir() {
-				return filepath.SkipDir
+				return fs.SkipDir
+			}
+			return nil
+		}
+		path := filepath.Join(dir, filepath.FromSlash(p))
+		if d.Type()&fs.ModeSymlink != 0 && !strings.HasSuffix(d.Name(), ".cue") {
+			if target, err := os.Stat(path); err == nil && target.IsDir() {
+				findings = append(findings, fileFinding(path, 0, 0,
+					"folder is a symbolic link, so its families are not checked: move them into the repository").findings...)
 			}
 			return nil
 		}
 		if d.IsDir() || !strings.HasSuffix(d.Name(), ".cue") {
 			return nil
 		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
 		info, err := d.Info()
 		if err != nil {
 			return fmt.Errorf("read families folder: %w", err)
 		}
-		files = append(files, file{path: p, id: filepath.ToSlash(strings.TrimSuffix(rel, ".cue")), info: info})
+		files = append(files, file{path: path, id: strings.TrimSuffix(p, ".cue"), info: info})
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if len(files) == 0 {
-		return nil, fmt.Errorf("%w in %q: add one as %s", ErrNoFamilies, dir, filepath.Join(dir, "<department>", "<family>.cue"))
+	if len(files) == 0 && len(findings) == 0 {
+		return nil, nil, fmt.Errorf("%w in %q: add one as %s", ErrNoFamilies, dir, filepath.Join(dir, "<department>", "<family>.cue"))
 	}
-	return files, nil
+	return files, findings, nil
 }
 
 type loaded struct {
@@ -186,6 +196,7 @@ type worker struct {
 	schema *Schema
 	ctx    *cue.Context
 	def    cue.Value // #Family
+	shape  *shape    // of def
 	uses   int
 }
 
@@ -202,6 +213,7 @@ func (w *worker) ensure() error {
 		return err
 	}
 	w.ctx, w.def, w.uses = ctx, v.LookupPath(cue.ParsePath("#Family")), 1
+	w.shape = newShape(w.def)
 	return nil
 }
 
@@ -226,26 +238,31 @@ func (w *worker) load(f file) loaded {
 		return l
 	}
 	var out loaded
-	for _, seg := range strings.Split(f.id, "/") {
-		if !idSegment.MatchString(seg) {
-			out.findings = append(out.findings, fileFinding(f.path, 0, 0,
-				"family id %q is not valid: name folders and files with lowercase letters, digits and hyphens, like %q",
-				f.id, "finance/it-program-management-office.cue").findings...)
-			break
-		}
+	segments := strings.Split(f.id, "/")
+	switch {
+	case slices.ContainsFunc(segments, func(s string) bool { return !idSegment.MatchString(s) }):
+		out.findings = fileFinding(f.path, 0, 0,
+			"family id %q is not valid: name folders and files with lowercase letters, digits and hyphens, like %q",
+			f.id, "finance/it-program-management-office").findings
+	case len(segments) < 2:
+		out.findings = fileFinding(f.path, 0, 0,
+			"family file is not in a department folder: move it to a folder named for its department, like %q",
+			"finance/"+f.id+".cue").findings
 	}
 	ast, err := parser.ParseFile(f.path, src, parser.ParseComments)
 	if err != nil {
-		for _, e := range cueerrors.Errors(err) {
-			p := e.Position()
-			format, args := e.Msg()
-			out.findings = append(out.findings, diag.Finding{
-				Pos:      diag.Pos{File: f.path, Line: p.Line(), Col: p.Column()},
-				Rule:     RuleSyntax,
-				Severity: diag.Error,
-				Message:  fmt.Sprintf(format, args...) + ": this is not valid CUE",
-			})
-		}
+		// Only the first syntax error is reported: the parser's later
+		// errors mostly follow from it and would send people hunting for
+		// problems that are not there.
+		e := cueerrors.Errors(err)[0]
+		p := e.Position()
+		format, args := e.Msg()
+		out.findings = append(out.findings, diag.Finding{
+			Pos:      diag.Pos{File: f.path, Line: p.Line(), Col: p.Column()},
+			Rule:     RuleSyntax,
+			Severity: diag.Error,
+			Message:  fmt.Sprintf(format, args...) + syntaxHint(format),
+		})
 		return out
 	}
 	b := builder{file: f.path}
@@ -254,12 +271,22 @@ func (w *worker) load(f file) loaded {
 		out.findings = append(out.findings, b.findings...)
 		return out
 	}
+	out.findings = append(out.findings, b.repeated...)
 	v := w.def.Unify(w.ctx.BuildFile(ast))
 	if err := v.Validate(); err != nil {
-		out.findings = append(out.findings, translate(err, f.path, root, w.def, &w.schema.Policy)...)
+		out.findings = append(out.findings, translate(err, f.path, root, w.shape, &w.schema.Policy, w.schema.Source != embedded)...)
 	}
 	out.family = newFamily(f.id, f.path, root, &w.schema.Policy)
 	return out
+}
+
+// syntaxHint explains the parser's message for the mistakes people editing
+// a family make most: text or a hyphenated name without quotes.
+func syntaxHint(format string) string {
+	if strings.HasPrefix(format, "missing ','") {
+		return ": put text in double quotes, like \"Senior Manager\", and names with hyphens too, like \"senior-manager\""
+	}
+	return ": this is not valid CUE"
 }
 
 // readFile reads a family file without following links, and refuses what
@@ -273,7 +300,7 @@ func readFile(f file) ([]byte, loaded, bool) {
 	case mode&fs.ModeSymlink != 0:
 		return nil, fileFinding(f.path, 0, 0, "family file is a symbolic link: links could point outside the repository, so copy the file instead"), false
 	case !mode.IsRegular():
-		return nil, fileFinding(f.path, 0, 0, "family file is not a regular file (%s): replace it with a plain file", mode.Type()), false
+		return nil, fileFinding(f.path, 0, 0, "family file is a %s, not a regular file: replace it with a plain file", kindOfFile(mode)), false
 	case f.info.Size() > MaxFileSize:
 		return nil, fileFinding(f.path, 0, 0, "family file is %d bytes, more than the limit of %d: split the family or move long text out", f.info.Size(), MaxFileSize), false
 	}
@@ -300,6 +327,21 @@ func readFile(f file) ([]byte, loaded, bool) {
 		return nil, fileFinding(f.path, line, col, "family file is not valid UTF-8: save it with UTF-8 encoding"), false
 	}
 	return bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n")), loaded{}, true
+}
+
+// kindOfFile names what a file that is not a regular file is.
+func kindOfFile(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	case m.IsDir():
+		return "folder"
+	}
+	return "special file"
 }
 
 // invalidUTF8 returns the line and byte column of the first byte of src

@@ -147,6 +147,9 @@ func (n *Node) PosOf(sub string) diag.Pos {
 type builder struct {
 	file     string
 	findings []diag.Finding
+	// repeated are schema findings for fields set twice; unlike the
+	// findings above, they do not stop the file from being evaluated.
+	repeated []diag.Finding
 }
 
 func (b *builder) pos(p token.Pos) diag.Pos {
@@ -207,26 +210,31 @@ func (b *builder) addField(parent *Node, f *ast.Field, depth int) {
 	if !ok || v == nil {
 		return
 	}
-	if prev := parent.field(name); prev != nil {
-		// CUE unifies repeated fields, so "levels: a: {...}" followed by
-		// "levels: b: {...}" declares both levels. Structs are merged the
-		// same way here; conflicting scalars are left for CUE to report.
-		merge(prev.Value, v)
-		return
-	}
-	parent.Fields = append(parent.Fields, &Field{Name: name, Pos: b.pos(f.Label.Pos()), Value: v})
+	b.merge(parent, &Field{Name: name, Pos: b.pos(f.Label.Pos()), Value: v})
 }
 
-func merge(dst, src *Node) {
-	if dst.Kind != KindStruct || src.Kind != KindStruct {
-		return
-	}
-	for _, f := range src.Fields {
-		if prev := dst.field(f.Name); prev != nil {
-			merge(prev.Value, f.Value)
-			continue
+// merge adds field f to the struct parent. CUE unifies repeated fields, so
+// "levels: a: {...}" followed by "levels: b: {...}" declares both levels,
+// and structs are merged here the same way. A repeated field of any other
+// kind is a mistake even when CUE would accept it (the same value twice):
+// it is reported where it is repeated, and the first value is kept.
+func (b *builder) merge(parent *Node, f *Field) {
+	prev := parent.field(f.Name)
+	switch {
+	case prev == nil:
+		parent.Fields = append(parent.Fields, f)
+	case prev.Value.Kind == KindStruct && f.Value.Kind == KindStruct:
+		for _, sub := range f.Value.Fields {
+			b.merge(prev.Value, sub)
 		}
-		dst.Fields = append(dst.Fields, f)
+	default:
+		b.repeated = append(b.repeated, diag.Finding{
+			Pos:      f.Pos,
+			Rule:     RuleSchema,
+			Severity: diag.Error,
+			Message:  fmt.Sprintf("field %q is already set at line %d: keep one of the two", f.Name, prev.Pos.Line),
+			Related:  []diag.Pos{prev.Pos},
+		})
 	}
 }
 
@@ -361,7 +369,13 @@ func (b *builder) literal(n *Node, lit *ast.BasicLit, negative bool) *Node {
 func (b *builder) refuseExpr(e ast.Expr, what string) {
 	switch e := e.(type) {
 	case *ast.Ident:
-		b.refuse(e.Pos(), "reference %q is not allowed in a family file: write the value itself (strings are quoted)", e.Name)
+		if e.Name == "_" {
+			b.refuse(e.Pos(), "%q (any value) is not allowed in a family file: write a plain value", "_")
+			return
+		}
+		// A bare word is almost always text that lost its quotes; a family
+		// cannot refer to other values, so the fix is the same either way.
+		b.refuse(e.Pos(), "%s is not in quotes: write %q (text goes in double quotes, and a family cannot refer to other values)", e.Name, e.Name)
 	case *ast.SelectorExpr, *ast.IndexExpr:
 		b.refuse(e.Pos(), "references are not allowed in a family file: write the value itself")
 	case *ast.Interpolation:

@@ -35,6 +35,9 @@ type Policy struct {
 	} `json:"required"`
 }
 
+// embedded is the Source of the schema built into jobfam.
+const embedded = "embedded"
+
 // Schema is a parsed schema folder and the policy it declares. Its files
 // are kept as syntax so that each worker can build them into its own CUE
 // context: a cue.Context is not safe for concurrent use.
@@ -50,7 +53,7 @@ type Schema struct {
 // it may change in the same pull request as a family, so it gets the same
 // guard as families against reading the runner's files: no attributes.
 func LoadSchema(dir string) (*Schema, error) {
-	fsys, source := fs.FS(schema.FS), "embedded"
+	fsys, source := fs.FS(schema.FS), embedded
 	if dir != "" {
 		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
 			return nil, fmt.Errorf("schema folder %q does not exist or is not a folder: pass the folder that holds schema/*.cue", dir)

@@ -16,7 +16,7 @@ import (
 //	::error file=PATH,line=L,col=C,title=RULE::MESSAGE
 //
 // Related positions have no place in this syntax and are left out; the
-// text and SARIF formats carry them.
+// json and SARIF formats carry them.
 type githubPrinter struct{}
 
 func (githubPrinter) Print(w io.Writer, findings []diag.Finding) error {
