@@ -177,6 +177,8 @@ func (t *translator) outOfBound(pos diag.Pos, schema []diag.Pos, path []string, 
 			describe(path), value, t.policy.Grades.Min, t.policy.Grades.Max)
 	case strings.HasPrefix(bound, `!~"\n"`):
 		t.add(pos, schema, "%s must be a single line: remove the line breaks", describe(path))
+	case len(path) >= 2 && path[len(path)-2] == "extends":
+		t.add(pos, schema, "%s is %v, which is not a level id: name a level of this family by its id, like %q", describe(path), value, "senior")
 	case last == "url" || strings.Contains(bound, "https?://"):
 		t.add(pos, schema, "%s is %v, which is not an absolute http or https URL: write it in full, like %q", describe(path), value, "https://example.com/page")
 	default:
@@ -218,6 +220,8 @@ func article(kind string) string {
 		return "true or false"
 	case "null":
 		return "null"
+	case "bytes":
+		return "bytes (text in single quotes, which must be in double quotes)"
 	}
 	return "a " + kind
 }

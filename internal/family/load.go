@@ -57,8 +57,9 @@ var idSegment = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // the findings of the load rules.
 type Result struct {
 	// Families are sorted by ID. A family whose file could not be read,
-	// parsed or accepted as data is absent; one with schema errors is
-	// present, holding the values of the right type.
+	// parsed or accepted as data is absent; one with schema errors, or
+	// with a file name that is not a valid id, is present, holding the
+	// values of the right type.
 	Families []*Family
 	// IDs holds the id of every family file found, loaded or not, so that
 	// a link to a family with a typo in it is not reported as broken too.
@@ -122,6 +123,9 @@ feed:
 			res.Families = append(res.Families, l.family)
 		}
 	}
+	// Files come in walk order, which differs from id order: "a-b/x"
+	// sorts before "a/x" as an id but after it as a path.
+	slices.SortFunc(res.Families, func(a, b *Family) int { return strings.Compare(a.ID, b.ID) })
 	return res, nil
 }
 

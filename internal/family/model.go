@@ -1,6 +1,10 @@
 package family
 
-import "github.com/jobfam/jobfam/internal/diag"
+import (
+	"strconv"
+
+	"github.com/jobfam/jobfam/internal/diag"
+)
 
 // Family is one job family, as its file declares it. The model keeps every
 // value's Node so that rules report the family file's positions. A value of
@@ -150,7 +154,9 @@ func newLevel(fl *Field, p *Policy) *Level {
 	n := fl.Value
 	l := &Level{ID: fl.Name, Node: n, Pos: fl.Pos}
 	l.Title = text(n.Get("title"))
-	if g := n.Get("grade"); g != nil && g.Kind == KindInt {
+	// An int too large for int64 has Int zero and is left out, as a value
+	// of the wrong type is: the schema reports it.
+	if g := n.Get("grade"); g != nil && g.Kind == KindInt && strconv.FormatInt(g.Int, 10) == g.Str {
 		l.Grade = Int{Value: int(g.Int), Node: g}
 	}
 	l.Track = text(n.Get("track"))

@@ -51,9 +51,9 @@ type Node struct {
 	// Pos is where the value starts.
 	Pos diag.Pos
 	// Str is the unquoted value of a string or bytes literal, and the
-	// literal text of a number.
+	// decimal text of a number as CUE normalises it ("1000" for 1_000).
 	Str string
-	// Int is the value of an int.
+	// Int is the value of an int, or zero when it does not fit in int64.
 	Int int64
 	// Bool is the value of a bool.
 	Bool bool
@@ -188,7 +188,7 @@ func (b *builder) fileNode(f *ast.File) *Node {
 func (b *builder) refuseDecl(d ast.Decl) {
 	switch d := d.(type) {
 	case *ast.EmbedDecl:
-		b.refuseExpr(d.Expr, "an embedded value")
+		b.refuse(d.Pos(), "a value without a field name is not allowed here: write a field, name: value")
 	case *ast.LetClause:
 		b.refuse(d.Pos(), "let clauses are not allowed in a family file: write each value out")
 	case *ast.Comprehension:
@@ -350,8 +350,11 @@ func (b *builder) literal(n *Node, lit *ast.BasicLit, negative bool) *Node {
 		if ni.IsInt() {
 			n.Kind = KindInt
 			// A value too large for int64 keeps its text and leaves Int
-			// zero; the schema's bounds report it.
-			n.Int, _ = strconv.ParseInt(n.Str, 10, 64)
+			// zero (ParseInt would clamp it); the schema's bounds report
+			// it, and the model treats it as absent.
+			if v, err := strconv.ParseInt(n.Str, 10, 64); err == nil {
+				n.Int = v
+			}
 		}
 	case token.TRUE, token.FALSE:
 		n.Kind, n.Bool = KindBool, lit.Kind == token.TRUE

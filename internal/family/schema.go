@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -45,7 +46,15 @@ type Schema struct {
 	// Source says where the schema came from: a folder, or "embedded".
 	Source string
 	Policy Policy
-	files  []*ast.File
+	files  []schemaFile
+}
+
+// schemaFile is the source of one schema file. Each build parses it anew:
+// building resolves names by writing into the syntax tree, so one tree
+// cannot be shared by workers building at the same time.
+type schemaFile struct {
+	name string
+	src  []byte
 }
 
 // LoadSchema reads the *.cue files of dir, or the schema embedded in the
@@ -69,13 +78,17 @@ func LoadSchema(dir string) (*Schema, error) {
 	}
 	s := &Schema{Source: source}
 	for _, name := range names {
-		src, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, fmt.Errorf("read schema: %w", err)
-		}
 		display := name
 		if dir != "" {
 			display = path.Join(filepathToSlash(dir), name)
+			// A link could make the schema read any file of the machine.
+			if info, err := os.Lstat(filepath.Join(dir, name)); err != nil || !info.Mode().IsRegular() {
+				return nil, fmt.Errorf("schema file %s is a symbolic link or not a regular file: copy the file into the schema folder", display)
+			}
+		}
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("read schema: %w", err)
 		}
 		f, err := parser.ParseFile(display, src, parser.ParseComments)
 		if err != nil {
@@ -84,7 +97,7 @@ func LoadSchema(dir string) (*Schema, error) {
 		if err := refuseAttributes(f); err != nil {
 			return nil, err
 		}
-		s.files = append(s.files, f)
+		s.files = append(s.files, schemaFile{name: display, src: src})
 	}
 	v, err := s.build(newContext())
 	if err != nil {
@@ -97,6 +110,8 @@ func LoadSchema(dir string) (*Schema, error) {
 	if err := pv.Decode(&s.Policy); err != nil {
 		return nil, fmt.Errorf("read policy from schema %s: %s", source, cueErrorString(err))
 	}
+	// The default schema checks this with #Policy; a schema of the
+	// organisation's own may not, and the model relies on it.
 	if !slices.Contains(s.Policy.Tracks, s.Policy.DefaultTrack) {
 		return nil, fmt.Errorf("policy in schema %s: default track %q is not one of its tracks", source, s.Policy.DefaultTrack)
 	}
@@ -122,7 +137,11 @@ func refuseAttributes(f *ast.File) error {
 // build evaluates the schema in ctx and returns its root value.
 func (s *Schema) build(ctx *cue.Context) (cue.Value, error) {
 	inst := build.NewContext().NewInstance(s.Source, nil)
-	for _, f := range s.files {
+	for _, sf := range s.files {
+		f, err := parser.ParseFile(sf.name, sf.src, parser.ParseComments)
+		if err != nil {
+			return cue.Value{}, fmt.Errorf("parse schema: %s", cueErrorString(err))
+		}
 		if err := inst.AddSyntax(f); err != nil {
 			return cue.Value{}, fmt.Errorf("schema %s: %s", s.Source, cueErrorString(err))
 		}
