@@ -90,8 +90,9 @@ type Int struct {
 // Set reports whether the field was written as an int.
 func (i Int) Set() bool { return i.Node != nil }
 
-// TextFields returns every Markdown or plain-text value of the family with
-// a name for where it is, in file order, for rules that read prose.
+// TextFields returns every Markdown or plain-text value of the family in
+// the order of the page, for rules that read prose; each keeps its Node,
+// which places a finding inside the text.
 func (f *Family) TextFields() []Text {
 	var out []Text
 	add := func(ts ...Text) {
