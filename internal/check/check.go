@@ -30,8 +30,9 @@ type Rule struct {
 	Summary string
 	// Family checks one family.
 	Family func(env *Env, f *family.Family, r *Reporter)
-	// Repository checks the families together.
-	Repository func(env *Env, fams []*family.Family, r *Reporter)
+	// Repository checks what families have in common, from their headers:
+	// validating a large repository keeps no more of each family.
+	Repository func(env *Env, fams []family.Header, r *Reporter)
 }
 
 // HelpURI is the rule's section in the documentation.
@@ -83,21 +84,41 @@ func (r *Reporter) ReportRelated(pos diag.Pos, related []diag.Pos, format string
 	})
 }
 
-// Run applies every family and repository rule to fams and returns the
-// findings, sorted.
-func Run(env *Env, fams []*family.Family) []diag.Finding {
+// Family applies the rules that check one family at a time. It is safe
+// for concurrent use, so the loader's workers call it as they go.
+func Family(env *Env, f *family.Family) []diag.Finding {
 	var out []diag.Finding
 	for _, rule := range Rules() {
-		r := &Reporter{rule: rule.ID}
 		if rule.Family != nil {
-			for _, f := range fams {
-				rule.Family(env, f, r)
-			}
+			r := &Reporter{rule: rule.ID}
+			rule.Family(env, f, r)
+			out = append(out, r.findings...)
 		}
-		if rule.Repository != nil {
-			rule.Repository(env, fams, r)
-		}
-		out = append(out, r.findings...)
 	}
-	return diag.Sort(out)
+	return out
+}
+
+// Repository applies the rules that compare families, to the headers of
+// every family that loaded.
+func Repository(env *Env, fams []family.Header) []diag.Finding {
+	var out []diag.Finding
+	for _, rule := range Rules() {
+		if rule.Repository != nil {
+			r := &Reporter{rule: rule.ID}
+			rule.Repository(env, fams, r)
+			out = append(out, r.findings...)
+		}
+	}
+	return out
+}
+
+// Run applies every rule to fams and returns the findings, sorted.
+func Run(env *Env, fams []*family.Family) []diag.Finding {
+	headers := make([]family.Header, len(fams))
+	var out []diag.Finding
+	for i, f := range fams {
+		out = append(out, Family(env, f)...)
+		headers[i] = f.Header()
+	}
+	return diag.Sort(append(out, Repository(env, headers)...))
 }

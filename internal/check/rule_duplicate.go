@@ -24,7 +24,7 @@ func checkDuplicateLevels(env *Env, f *family.Family, r *Reporter) {
 			continue
 		}
 		key := titleKey(l.Title.Value)
-		if first := seen[key]; first != nil {
+		if first, ok := seen[key]; ok {
 			r.ReportRelated(l.Title.Node.Pos, []diag.Pos{first.Title.Node.Pos},
 				"level %q has the same title %q as level %q: give each level its own title", l.ID, l.Title.Value, first.ID)
 			continue
@@ -35,14 +35,14 @@ func checkDuplicateLevels(env *Env, f *family.Family, r *Reporter) {
 
 // checkDuplicateFamilies reports a family whose title an earlier family
 // (in id order) already has.
-func checkDuplicateFamilies(env *Env, fams []*family.Family, r *Reporter) {
-	seen := map[string]*family.Family{}
+func checkDuplicateFamilies(env *Env, fams []family.Header, r *Reporter) {
+	seen := map[string]family.Header{}
 	for _, f := range fams {
 		if !f.Title.Set() || blank(f.Title.Value) {
 			continue
 		}
 		key := titleKey(f.Title.Value)
-		if first := seen[key]; first != nil {
+		if first, ok := seen[key]; ok {
 			r.ReportRelated(f.Title.Node.Pos, []diag.Pos{first.Title.Node.Pos},
 				"family title %q is also the title of %q: give each family its own title", f.Title.Value, first.ID)
 			continue

@@ -701,3 +701,64 @@ func TestInvalidUTF8Position(t *testing.T) {
 		}
 	}
 }
+
+// TestFolderCheck checks that Check hands every family that loaded to the
+// visitor, adds its findings, and keeps headers instead of families.
+func TestFolderCheck(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"a/one.cue":    okFamily,
+		"a/two.cue":    okFamily,
+		"b/broken.cue": "title: {",
+	})
+	folder, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]bool{"a/one": true, "a/two": true, "b/broken": true}, folder.IDs); diff != "" {
+		t.Errorf("IDs (-want +got):\n%s", diff)
+	}
+	var mu sync.Mutex
+	var visited []string
+	res, err := folder.Check(context.Background(), embeddedSchema(t), func(f *Family) []diag.Finding {
+		mu.Lock()
+		defer mu.Unlock()
+		visited = append(visited, f.ID)
+		return []diag.Finding{{Pos: diag.Pos{File: f.File, Line: 1, Col: 1}, Rule: "visit", Message: "seen"}}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(visited)
+	if diff := cmp.Diff([]string{"a/one", "a/two"}, visited); diff != "" {
+		t.Errorf("visited (-want +got):\n%s", diff)
+	}
+	if len(res.Families) != 0 {
+		t.Errorf("Check kept %d families, want none", len(res.Families))
+	}
+	var headers []string
+	for _, h := range res.Headers {
+		headers = append(headers, h.ID+" "+h.Title.Value)
+	}
+	title := okFamilyTitle(t)
+	if diff := cmp.Diff([]string{"a/one " + title, "a/two " + title}, headers); diff != "" {
+		t.Errorf("headers (-want +got):\n%s", diff)
+	}
+	var rules []string
+	for _, f := range res.Findings {
+		rules = append(rules, f.Rule)
+	}
+	slices.Sort(rules)
+	if diff := cmp.Diff([]string{RuleSyntax, "visit", "visit"}, rules); diff != "" {
+		t.Errorf("finding rules (-want +got):\n%s", diff)
+	}
+}
+
+// okFamilyTitle is the title of okFamily, read back through Load.
+func okFamilyTitle(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"a/x.cue": okFamily})
+	res := load(t, dir)
+	return res.Families[0].Title.Value
+}

@@ -28,6 +28,11 @@ type Family struct {
 	Sections              []Section
 }
 
+// Header returns the parts of f that rules across the repository compare.
+func (f *Family) Header() Header {
+	return Header{ID: f.ID, File: f.File, Title: f.Title}
+}
+
 // Level is one level of a family.
 type Level struct {
 	ID string
