@@ -2,11 +2,11 @@ package family
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	cueerrors "cuelang.org/go/cue/errors"
-	"cuelang.org/go/cue/token"
 
 	"github.com/jobfam/jobfam/internal/diag"
 )
@@ -139,7 +139,7 @@ func (t *translator) group(errs []cueerrors.Error) {
 			}
 			if disjunction {
 				for _, a := range args[:2] {
-					if s := fmt.Sprint(a); s != literalOf(node) {
+					if s := fmt.Sprint(a); s != literalOf(node) && !slices.Contains(alternatives, s) {
 						alternatives = append(alternatives, s)
 					}
 				}
@@ -255,6 +255,3 @@ func lowerFirst(s string) string {
 	}
 	return string(s[0]+'a'-'A') + s[1:]
 }
-
-// Sanity check that token is linked for positions used by the builder.
-var _ = token.NoPos
