@@ -16,7 +16,7 @@ var ruleRequired = &Rule{
 // checkRequired reads which fields are required from the policy, so that
 // an organisation decides, in schema/policy.cue, what every family must
 // have. Items of lists are checked too: a performance indicator needs a
-// title and a section a heading.
+// title, and a section a heading or a body.
 func checkRequired(env *Env, f *family.Family, r *Reporter) {
 	top := diag.Pos{File: f.File, Line: 1, Col: 1}
 	for _, name := range env.Policy.Required.Family {
@@ -34,8 +34,8 @@ func checkRequired(env *Env, f *family.Family, r *Reporter) {
 	}
 	checkSections := func(secs []family.Section, list *family.Node) {
 		for i, s := range secs {
-			if !s.Heading.Set() || blank(s.Heading.Value) {
-				r.Report(list.List[i].Pos, "section %d has no heading: add one", i+1)
+			if (!s.Heading.Set() || blank(s.Heading.Value)) && (!s.Body.Set() || blank(s.Body.Value)) {
+				r.Report(list.List[i].Pos, "section %d has neither a heading nor a body: fill it in or remove it", i+1)
 			}
 		}
 	}

@@ -60,11 +60,11 @@ levels: senior: {title: "Senior Engineer", grade: 7, responsibilities: ["x"], re
 performanceIndicators: [{title: "Examples shipped"}, {url: "https://example.com"}]
 careerLadder: next: ["https://example.com/careers"]
 hiringProcess: steps: ["Screening call with a recruiter"]
-sections: [{heading: "About", body: "x"}, {body: "y"}]
+sections: [{heading: "About", body: "x"}, {body: "y"}, {depth: 3}]
 `,
 			want: []string{
 				`families/a/b.cue:4:54: performance indicator 2 has no title: add one [required]`,
-				`families/a/b.cue:7:43: section 2 has no heading: add one [required]`,
+				`families/a/b.cue:7:56: section 3 has neither a heading nor a body: fill it in or remove it [required]`,
 			},
 		},
 	}

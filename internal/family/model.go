@@ -21,6 +21,7 @@ type Family struct {
 
 	Title                 Text
 	Description           Text
+	FrontMatter           Text
 	Levels                []*Level
 	PerformanceIndicators []Indicator
 	CareerLadder          CareerLadder
@@ -65,15 +66,21 @@ type CareerLadder struct {
 
 // HiringProcess is the interview sequence.
 type HiringProcess struct {
-	Intro Text
-	Steps []Text
-	Outro Text
+	Intro   Text
+	Steps   []Text
+	Ordered bool
+	Outro   Text
 }
 
 // Section is a verbatim heading and body.
 type Section struct {
 	Heading Text
 	Body    Text
+	// Depth is the heading level as written, or 0 for the default.
+	Depth int
+	// Before names the part of the page the section precedes, or is ""
+	// for the end.
+	Before string
 }
 
 // Text is a string value; Node is nil when the field is absent or not a
@@ -134,6 +141,7 @@ func newFamily(id, file string, root *Node, p *Policy) *Family {
 	f := &Family{ID: id, File: file, Root: root}
 	f.Title = text(root.Get("title"))
 	f.Description = text(root.Get("description"))
+	f.FrontMatter = text(root.Get("frontMatter"))
 	if levels := root.Get("levels"); levels != nil && levels.Kind == KindStruct {
 		for _, fl := range levels.Fields {
 			if fl.Value.Kind != KindStruct {
@@ -151,6 +159,9 @@ func newFamily(id, file string, root *Node, p *Policy) *Family {
 	}
 	if hp := root.Get("hiringProcess"); hp != nil {
 		f.HiringProcess = HiringProcess{Intro: text(hp.Get("intro")), Steps: texts(hp.Get("steps")), Outro: text(hp.Get("outro"))}
+		if o := hp.Get("ordered"); o != nil && o.Kind == KindBool {
+			f.HiringProcess.Ordered = o.Bool
+		}
 	}
 	f.Sections = sections(root.Get("sections"))
 	return f
@@ -207,7 +218,11 @@ func texts(n *Node) []Text {
 func sections(n *Node) []Section {
 	var out []Section
 	for _, x := range list(n) {
-		out = append(out, Section{Heading: text(x.Get("heading")), Body: text(x.Get("body"))})
+		sec := Section{Heading: text(x.Get("heading")), Body: text(x.Get("body")), Before: text(x.Get("before")).Value}
+		if d := x.Get("depth"); d != nil && d.Kind == KindInt {
+			sec.Depth = int(d.Int)
+		}
+		out = append(out, sec)
 	}
 	return out
 }
