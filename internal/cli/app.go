@@ -49,9 +49,13 @@ Examples:
   # Check another folder, with annotations for a GitHub Actions log.
   jobfam validate --format github path/to/families
 
+  # Write the handbook pages into public/, or tell whether they drifted.
+  jobfam render
+  jobfam render --check
+
 Exit codes:
   0  success: no findings at error severity
-  1  validate found findings at error severity
+  1  findings at error severity, or render --check found differences
   2  usage error, or the families or schema could not be loaded
 
 Documentation: https://github.com/jobfam/jobfam/tree/main/docs`
@@ -86,7 +90,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return ExitError
 	case err == nil:
 		return ExitOK
-	case errors.Is(err, errFindings):
+	case errors.Is(err, errFindings), errors.Is(err, errDrift):
 		return ExitFindings
 	case errors.As(err, &uerr):
 		help := "jobfam --help"

@@ -46,20 +46,9 @@ Exit codes: 0 no errors, 1 findings at error severity, 2 usage or load failure.`
 }
 
 func runValidate(c *ucli.Context) error {
-	if c.NArg() > 1 {
-		// urfave/cli stops reading flags at the first argument, so a flag
-		// after the folder arrives here as an argument.
-		for _, a := range c.Args().Tail() {
-			if strings.HasPrefix(a, "-") {
-				return usagef(c, "flag %s comes after the folder: put flags first, as in 'jobfam validate %s %s'",
-					a, strings.Join(c.Args().Tail(), " "), c.Args().First())
-			}
-		}
-		return usagef(c, "validate takes one folder, got %d arguments: %s", c.NArg(), strings.Join(c.Args().Slice(), " "))
-	}
-	dir := c.Args().First()
-	if dir == "" {
-		dir = "families"
+	dir, err := folderArg(c)
+	if err != nil {
+		return err
 	}
 	rules := check.Rules()
 	docs := make([]report.Rule, len(rules))
