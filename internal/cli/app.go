@@ -16,7 +16,8 @@ const (
 	// ExitOK means the command succeeded and, for validate, found no
 	// errors.
 	ExitOK = 0
-	// ExitFindings means validate found at least one error.
+	// ExitFindings means validate (or render) found at least one error, or
+	// render --check or fmt --check found files that differ.
 	ExitFindings = 1
 	// ExitError means jobfam could not do its job: a usage mistake, or a
 	// folder or schema that could not be loaded.
@@ -53,9 +54,13 @@ Examples:
   jobfam render
   jobfam render --check
 
+  # Rewrite family files in the canonical layout, or list those that differ.
+  jobfam fmt
+  jobfam fmt --check
+
 Exit codes:
   0  success: no findings at error severity
-  1  findings at error severity, or render --check found differences
+  1  findings at error severity, or a --check found differences
   2  usage error, or the families or schema could not be loaded
 
 Documentation: https://github.com/jobfam/jobfam/tree/main/docs`

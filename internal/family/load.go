@@ -106,6 +106,19 @@ func Open(dir string) (*Folder, error) {
 	return &Folder{IDs: ids, files: files, findings: findings}, nil
 }
 
+// Files returns the paths of the folder's family files, in lexical order,
+// and the findings of the listing: folders that are symbolic links, which
+// are not followed. The paths are the folder's path joined with each file's
+// path under it. A file may still be a link or not a regular file: readers
+// must check each one.
+func (fo *Folder) Files() (paths []string, skipped []diag.Finding) {
+	paths = make([]string, len(fo.files))
+	for i, f := range fo.files {
+		paths[i] = f.path
+	}
+	return paths, slices.Clone(fo.findings)
+}
+
 // Load opens dir and loads every family in it; see Folder.Load.
 func Load(ctx context.Context, dir string, s *Schema) (*Result, error) {
 	fo, err := Open(dir)
@@ -232,7 +245,7 @@ func listFiles(dir string) ([]file, []diag.Finding, error) {
 		if d.Type()&fs.ModeSymlink != 0 && !strings.HasSuffix(d.Name(), ".cue") {
 			if target, err := os.Stat(path); err == nil && target.IsDir() {
 				findings = append(findings, fileFinding(path, 0, 0,
-					"folder is a symbolic link, so its families are not checked: move them into the repository").findings...)
+					"folder is a symbolic link, which jobfam does not follow: move its families into the repository").findings...)
 			}
 			return nil
 		}

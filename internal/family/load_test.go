@@ -446,7 +446,7 @@ func TestLoadDoesNotFollowSymlinkedFolders(t *testing.T) {
 	}
 	// Its families would otherwise go unchecked without a word.
 	want := []diag.Finding{finding(RuleFile, filepath.Join(dir, "linked"), 1, 1,
-		"folder is a symbolic link, so its families are not checked: move them into the repository")}
+		"folder is a symbolic link, which jobfam does not follow: move its families into the repository")}
 	if diff := cmp.Diff(want, sorted(res.Findings)); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
