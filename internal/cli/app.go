@@ -54,6 +54,9 @@ Examples:
   jobfam render
   jobfam render --check
 
+  # Turn existing handbook pages into family files.
+  jobfam import --out families handbook/job-families/finance/*.md
+
   # Rewrite family files in the canonical layout, or list those that differ.
   jobfam fmt
   jobfam fmt --check
