@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"unicode/utf8"
 )
 
 // Severity says how much a finding matters. Only errors fail validation.
@@ -94,4 +95,21 @@ func Sort(fs []Finding) []Finding {
 // HasErrors reports whether any finding is at error severity.
 func HasErrors(fs []Finding) bool {
 	return slices.ContainsFunc(fs, func(f Finding) bool { return f.Severity == Error })
+}
+
+// InvalidUTF8 returns the line and byte column of the first byte of src
+// that is not valid UTF-8, for findings about text in another encoding.
+func InvalidUTF8(src []byte) (line, col int) {
+	line, lineStart := 1, 0
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return line, i - lineStart + 1
+		}
+		if r == '\n' {
+			line, lineStart = line+1, i+1
+		}
+		i += size
+	}
+	return line, 1
 }

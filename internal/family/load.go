@@ -410,7 +410,7 @@ func readFile(f file) ([]byte, loaded, bool) {
 	}
 	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
 	if !utf8.Valid(src) {
-		line, col := invalidUTF8(src)
+		line, col := diag.InvalidUTF8(src)
 		return nil, fileFinding(f.path, line, col, "family file is not valid UTF-8: save it with UTF-8 encoding"), false
 	}
 	if bytes.Contains(src, []byte("\r\n")) {
@@ -432,21 +432,4 @@ func kindOfFile(m fs.FileMode) string {
 		return "folder"
 	}
 	return "special file"
-}
-
-// invalidUTF8 returns the line and byte column of the first byte of src
-// that is not valid UTF-8.
-func invalidUTF8(src []byte) (line, col int) {
-	line, lineStart := 1, 0
-	for i := 0; i < len(src); {
-		r, size := utf8.DecodeRune(src[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return line, i - lineStart + 1
-		}
-		if r == '\n' {
-			line, lineStart = line+1, i+1
-		}
-		i += size
-	}
-	return line, 1
 }

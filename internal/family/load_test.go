@@ -695,9 +695,9 @@ func TestInvalidUTF8Position(t *testing.T) {
 		{src: "a\r\n\xed\xa0\x80", line: 2, col: 1}, // a surrogate is not UTF-8
 	}
 	for _, tt := range tests {
-		line, col := invalidUTF8([]byte(tt.src))
+		line, col := diag.InvalidUTF8([]byte(tt.src))
 		if line != tt.line || col != tt.col {
-			t.Errorf("invalidUTF8(%q) = %d:%d, want %d:%d", tt.src, line, col, tt.line, tt.col)
+			t.Errorf("InvalidUTF8(%q) = %d:%d, want %d:%d", tt.src, line, col, tt.line, tt.col)
 		}
 	}
 }

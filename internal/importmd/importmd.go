@@ -24,6 +24,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/jobfam/jobfam/internal/diag"
 	"github.com/jobfam/jobfam/internal/family"
 )
 
@@ -145,7 +146,7 @@ func Import(pages []Page, p *family.Policy) (*Result, error) {
 func parseDoc(p string, src []byte) (*doc, error) {
 	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
 	if !utf8.Valid(src) {
-		line, col := invalidUTF8(src)
+		line, col := diag.InvalidUTF8(src)
 		return nil, fmt.Errorf("%s:%d:%d: page is not valid UTF-8: save it with UTF-8 encoding", p, line, col)
 	}
 	if bytes.IndexByte(src, '\r') >= 0 {
@@ -155,21 +156,6 @@ func parseDoc(p string, src []byte) (*doc, error) {
 		src = bytes.ReplaceAll(src, []byte("\r"), []byte("\n"))
 	}
 	return newDoc(p, src), nil
-}
-
-func invalidUTF8(src []byte) (line, col int) {
-	line, start := 1, 0
-	for i := 0; i < len(src); {
-		r, size := utf8.DecodeRune(src[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return line, i - start + 1
-		}
-		if r == '\n' {
-			line, start = line+1, i+1
-		}
-		i += size
-	}
-	return line, 1
 }
 
 // SuggestID makes a family id from the paths of its pages: the page's
