@@ -1,0 +1,246 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"time"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/jobfam/jobfam/internal/check"
+	"github.com/jobfam/jobfam/internal/diag"
+	"github.com/jobfam/jobfam/internal/family"
+	"github.com/jobfam/jobfam/internal/publish"
+	"github.com/jobfam/jobfam/internal/render"
+	"github.com/jobfam/jobfam/internal/report"
+)
+
+// getenv reads the environment for publish; tests replace it.
+var getenv = os.Getenv
+
+func publishCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "publish",
+		Usage:     "put the rendered pages into the handbook repository on GitHub, in one commit",
+		ArgsUsage: "[DIR]",
+		Description: `Validates and renders every family under DIR (default: families), reads the
+handbook branch's tree once, and makes the pages under --dir match, in one
+commit: pages added, changed, and deleted. Only pages that carry jobfam's
+marker in their front matter ("generated_by: jobfam") are ever changed or
+deleted; hand-written pages in the same folder are never touched. With no
+difference nothing is written and publish says "up to date".
+
+--mode direct moves --branch (never by force; when someone pushed meanwhile
+the commit is rebuilt on the new head). --mode pr rebuilds the branch
+jobfam/publish on the head of --branch and keeps one pull request open,
+closed again when no difference remains.
+
+The token comes from GITHUB_TOKEN, else from --token-file. It needs
+"contents: write" on the handbook, and "pull-requests: write" for --mode pr.
+The commit names its source (Source-Commit, Source-PR, Approved-By
+trailers), from GITHUB_REPOSITORY and GITHUB_SHA when set, else from the
+git checkout of DIR.
+
+The last line printed is "operation=<none|committed|created|updated|closed>"
+followed by "commit-sha=..." and "pull-request-url=..." when there is one;
+--format json prints one JSON object instead.
+
+Examples:
+  jobfam publish --repo acme/handbook
+  jobfam publish --repo acme/handbook --mode pr --require-approval
+  jobfam publish --repo acme/handbook --dry-run
+
+Exit codes: 0 published (or up to date), 1 findings in the families or
+refused (no approval, a hand-written page in the way), 2 usage or GitHub
+failure.`,
+		Flags: []ucli.Flag{
+			&ucli.StringFlag{Name: "repo", Usage: "the handbook repository, `OWNER/NAME`"},
+			&ucli.StringFlag{Name: "branch", Value: "main", Usage: "the handbook's `BRANCH`"},
+			&ucli.StringFlag{Name: "dir", Value: "content/job-families", Usage: "the `FOLDER` of the pages in the handbook"},
+			&ucli.StringFlag{Name: "mode", Value: "direct", Usage: "`MODE`: direct (commit to --branch) or pr (pull request from jobfam/publish)"},
+			&ucli.BoolFlag{Name: "require-approval", Usage: "refuse unless the source commit comes from a merged pull request approved by someone other than its author"},
+			&ucli.BoolFlag{Name: "dry-run", Usage: "write nothing; print the changes and a diff of each page"},
+			&ucli.StringFlag{Name: "api-url", Usage: "the GitHub REST API's `URL` (GitHub Enterprise, tests)"},
+			&ucli.StringFlag{Name: "token-file", Usage: "read the token from `FILE` when GITHUB_TOKEN is not set"},
+			&ucli.StringFlag{Name: "schema", Usage: "read the schema and policy from `DIR`"},
+			&ucli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text or json"},
+		},
+		Action: runPublish,
+	}
+}
+
+func runPublish(c *ucli.Context) error {
+	dir, err := folderArg(c)
+	if err != nil {
+		return err
+	}
+	repo := c.String("repo")
+	if repo == "" {
+		return usagef(c, "publish needs --repo OWNER/NAME, the handbook repository")
+	}
+	if _, _, err := publish.SplitRepo(repo); err != nil {
+		return usagef(c, "--repo: %v", err)
+	}
+	mode := c.String("mode")
+	if mode != "direct" && mode != "pr" {
+		return usagef(c, "unknown --mode %q: use direct or pr", mode)
+	}
+	format := c.String("format")
+	if format != "text" && format != "json" {
+		return usagef(c, "unknown output format %q: use text or json", format)
+	}
+	if err := publish.CheckDir(c.String("dir")); err != nil {
+		return usagef(c, "%v", err)
+	}
+	if c.String("branch") == "" || strings.HasPrefix(c.String("branch"), "-") {
+		return usagef(c, "--branch %q is not a branch name", c.String("branch"))
+	}
+	token := getenv("GITHUB_TOKEN")
+	if token == "" && c.String("token-file") != "" {
+		data, err := os.ReadFile(c.String("token-file"))
+		if err != nil {
+			return fmt.Errorf("read --token-file: %w", errors.Unwrap(err))
+		}
+		token = strings.TrimSpace(string(data))
+	}
+	if token == "" {
+		return usagef(c, "no token: set GITHUB_TOKEN or pass --token-file")
+	}
+
+	pages, err := renderAll(c, dir)
+	if err != nil {
+		return err
+	}
+	gh, err := publish.NewClient(publish.ClientOptions{
+		APIURL: c.String("api-url"), Token: token, Repo: repo, Mode: mode, Log: c.App.ErrWriter,
+	})
+	if err != nil {
+		return usagef(c, "%v", err)
+	}
+	opts := publish.Options{
+		Repo: repo, Branch: c.String("branch"), Dir: c.String("dir"), Mode: mode,
+		DryRun: c.Bool("dry-run"), RequireApproval: c.Bool("require-approval"),
+		Source: source(c.Context, dir), Log: c.App.ErrWriter,
+	}
+	ctx, cancel := context.WithTimeout(c.Context, 30*time.Minute)
+	defer cancel()
+	res, err := publish.Publish(ctx, gh, pages, opts)
+	if errors.Is(err, publish.ErrRefused) {
+		fmt.Fprintf(c.App.ErrWriter, "jobfam: %v\n", err)
+		return errFindings
+	}
+	if err != nil {
+		return redact(err, token)
+	}
+	return printPublish(c, format, res, opts)
+}
+
+// renderAll validates and renders every family, refusing (and printing
+// the findings) when any has errors, as render does.
+func renderAll(c *ucli.Context, dir string) (map[string][]byte, error) {
+	s, err := family.LoadSchema(schemaDir(c.String("schema"), dir))
+	if err != nil {
+		return nil, err
+	}
+	res, err := family.Load(c.Context, dir, s)
+	if err != nil {
+		return nil, err
+	}
+	findings := append(res.Findings, check.Run(&check.Env{Policy: &s.Policy, IDs: res.IDs}, res.Families)...)
+	relativize(findings)
+	if findings = diag.Sort(findings); diag.HasErrors(findings) {
+		printer, _ := report.New("text", nil)
+		if err := printer.Print(c.App.ErrWriter, findings); err != nil {
+			return nil, err
+		}
+		fmt.Fprintln(c.App.ErrWriter, "jobfam: publish publishes nothing while the families have errors: fix the findings above")
+		return nil, errFindings
+	}
+	site := render.NewSite(&s.Policy, res.Families)
+	pages := make(map[string][]byte, len(res.Families))
+	for _, f := range res.Families {
+		pages[f.ID+".md"] = render.Page(f, site)
+	}
+	return pages, nil
+}
+
+func printPublish(c *ucli.Context, format string, res *publish.Result, opts publish.Options) error {
+	w := c.App.Writer
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	if opts.DryRun {
+		fmt.Fprint(w, res.Diff)
+	}
+	for _, s := range []struct {
+		verb  string
+		paths []string
+	}{{"added", res.Added}, {"changed", res.Changed}, {"deleted", res.Deleted}} {
+		for _, p := range s.paths {
+			fmt.Fprintf(w, "%-7s %s\n", s.verb, p)
+		}
+	}
+	where := fmt.Sprintf("%s@%s", opts.Repo, opts.Branch)
+	total := len(res.Added) + len(res.Changed) + len(res.Deleted)
+	switch {
+	case total == 0 && res.Operation != publish.OpClosed:
+		fmt.Fprintf(w, "up to date: %s in %s needs no change\n", opts.Dir, where)
+	case opts.DryRun:
+		fmt.Fprintf(w, "dry run: would publish %d %s to %s (%s); nothing was written\n", total, plural(total, "page", "pages"), where, res.Operation)
+	case res.Operation == publish.OpClosed:
+		fmt.Fprintf(w, "no difference remains: closed %s\n", res.PullRequestURL)
+	case res.Operation == publish.OpCommitted:
+		fmt.Fprintf(w, "published %d %s to %s in commit %s\n", total, plural(total, "page", "pages"), where, res.CommitSHA)
+	default:
+		fmt.Fprintf(w, "pull request %s: %s\n", res.Operation, res.PullRequestURL)
+	}
+	fmt.Fprintf(w, "operation=%s\n", res.Operation)
+	if res.CommitSHA != "" {
+		fmt.Fprintf(w, "commit-sha=%s\n", res.CommitSHA)
+	}
+	if res.PullRequestURL != "" {
+		fmt.Fprintf(w, "pull-request-url=%s\n", res.PullRequestURL)
+	}
+	return nil
+}
+
+// source finds the commit the families come from: Actions' variables,
+// else the git checkout of dir (best effort: no git, no source).
+func source(ctx context.Context, dir string) publish.Source {
+	if repo, sha := getenv("GITHUB_REPOSITORY"), getenv("GITHUB_SHA"); repo != "" && sha != "" {
+		return publish.Source{Repo: repo, SHA: sha}
+	}
+	git := func(args ...string) string {
+		out, err := exec.CommandContext(ctx, "git", append([]string{"-C", dir}, args...)...).Output()
+		if err != nil {
+			return ""
+		}
+		return strings.TrimSpace(string(out))
+	}
+	sha := git("rev-parse", "HEAD")
+	m := githubRemote.FindStringSubmatch(git("remote", "get-url", "origin"))
+	if sha == "" || m == nil {
+		return publish.Source{}
+	}
+	return publish.Source{Repo: m[1] + "/" + m[2], SHA: sha}
+}
+
+// githubRemote reads owner and name from a GitHub remote URL, ssh or
+// https, with any credentials in it ignored.
+var githubRemote = regexp.MustCompile(`github\.com[:/]([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$`)
+
+// redact keeps the token out of an error, whatever produced it.
+func redact(err error, token string) error {
+	if token == "" || !strings.Contains(err.Error(), token) {
+		return err
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), token, "[token]"))
+}

@@ -1,0 +1,370 @@
+package publish
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+)
+
+// ClientOptions configure NewClient.
+type ClientOptions struct {
+	// APIURL is the REST API's base URL; "" means https://api.github.com/.
+	APIURL string
+	// Token is sent as a bearer token; it is never printed.
+	Token string
+	// Repo is the handbook repository, "owner/name".
+	Repo string
+	// Mode is "direct" or "pr": it names the permissions a 403 lacks.
+	Mode string
+	// Timeout bounds each request (default 30 s).
+	Timeout time.Duration
+	// Log receives one line per rate-limit wait.
+	Log io.Writer
+	// Sleep and Now replace the clock in tests.
+	Sleep func(context.Context, time.Duration) error
+	Now   func() time.Time
+	// MaxWait bounds the total time spent waiting on rate limits
+	// (default 15 min).
+	MaxWait time.Duration
+}
+
+// Client implements API over go-github for one handbook repository.
+type Client struct {
+	gh          *github.Client
+	owner, repo string
+	mode        string
+}
+
+// SplitRepo splits "owner/name", refusing anything else.
+func SplitRepo(s string) (owner, name string, err error) {
+	owner, name, ok := strings.Cut(s, "/")
+	if !ok || owner == "" || name == "" || strings.Contains(name, "/") || strings.ContainsAny(s, " \t\n?#%") || name == "." || name == ".." {
+		return "", "", fmt.Errorf("repository %q is not OWNER/NAME", s)
+	}
+	return owner, name, nil
+}
+
+// NewClient makes a Client.
+func NewClient(o ClientOptions) (*Client, error) {
+	owner, name, err := SplitRepo(o.Repo)
+	if err != nil {
+		return nil, err
+	}
+	if o.Timeout == 0 {
+		o.Timeout = 30 * time.Second
+	}
+	rt := &RateLimitTransport{
+		Base:    &tokenTransport{token: o.Token, base: http.DefaultTransport},
+		Log:     o.Log,
+		Sleep:   o.Sleep,
+		Now:     o.Now,
+		MaxWait: o.MaxWait,
+	}
+	gh := github.NewClient(&http.Client{Transport: rt, Timeout: o.Timeout})
+	if o.APIURL != "" {
+		u, err := url.Parse(o.APIURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return nil, fmt.Errorf("--api-url %q is not an http(s) URL", o.APIURL)
+		}
+		if !strings.HasSuffix(u.Path, "/") {
+			u.Path += "/"
+		}
+		gh.BaseURL = u
+	}
+	return &Client{gh: gh, owner: owner, repo: name, mode: o.Mode}, nil
+}
+
+// tokenTransport adds the token to every request; it holds the token so
+// that nothing else has to.
+type tokenTransport struct {
+	token string
+	base  http.RoundTripper
+}
+
+func (t *tokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.token == "" {
+		return t.base.RoundTrip(req)
+	}
+	r := req.Clone(req.Context())
+	r.Header.Set("Authorization", "Bearer "+t.token)
+	return t.base.RoundTrip(r)
+}
+
+// permission names what a request needs, for the 403 message.
+type permission int
+
+const (
+	readContents permission = iota
+	writeContents
+	readPulls
+	writePulls
+)
+
+// wrap turns a go-github error into an *Error with a message that says
+// what to do. Network errors keep their cause but lose the URL, which
+// never holds the token anyway.
+func (c *Client) wrap(op string, perm permission, err error) error {
+	if err == nil {
+		return nil
+	}
+	var er *github.ErrorResponse
+	var rl *github.RateLimitError
+	var ab *github.AbuseRateLimitError
+	e := &Error{Op: op}
+	var resp *http.Response
+	msg := ""
+	switch {
+	case errors.As(err, &rl):
+		resp, msg = rl.Response, rl.Message
+	case errors.As(err, &ab):
+		resp, msg = ab.Response, ab.Message
+	case errors.As(err, &er):
+		resp, msg = er.Response, er.Message
+	default:
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err
+		}
+		e.Msg = fmt.Sprintf("no answer from GitHub: %v", err)
+		return e
+	}
+	if resp != nil {
+		e.Status = resp.StatusCode
+	}
+	repo := c.owner + "/" + c.repo
+	switch e.Status {
+	case http.StatusUnauthorized:
+		e.Msg = "bad credentials: check the token in GITHUB_TOKEN or --token-file"
+	case http.StatusForbidden, http.StatusTooManyRequests:
+		if rl != nil || ab != nil || e.Status == http.StatusTooManyRequests ||
+			(resp != nil && (resp.Header.Get("Retry-After") != "" || resp.Header.Get("X-Ratelimit-Remaining") == "0")) {
+			e.Msg = "rate limited by GitHub, and the wait would exceed its bound: try again later"
+			break
+		}
+		need := `"contents: write"`
+		switch perm {
+		case readContents:
+			need = `"contents: read"`
+		case readPulls:
+			need = `"pull-requests: read"`
+		case writePulls:
+			need = `"pull-requests: write"`
+		}
+		if c.mode == "pr" && perm == writeContents {
+			need += ` and "pull-requests: write"`
+		}
+		e.Msg = fmt.Sprintf("missing permission: the token needs %s on %s", need, repo)
+	case http.StatusNotFound:
+		e.Msg = fmt.Sprintf("not found: repository %s or the branch does not exist, or the token has no access to it", repo)
+	case http.StatusConflict:
+		e.Msg = fmt.Sprintf("repository %s is empty: push a first commit to it", repo)
+	case http.StatusUnprocessableEntity:
+		e.Msg = strings.TrimSpace(msg)
+		if er != nil {
+			for _, x := range er.Errors {
+				if x.Message != "" {
+					e.Msg += ": " + x.Message
+				}
+			}
+		}
+		low := strings.ToLower(e.Msg)
+		e.NotFastForward = strings.Contains(low, "fast forward") || strings.Contains(low, "fast-forward")
+		e.PullExists = strings.Contains(low, "already exists")
+	default:
+		e.Msg = strings.TrimSpace(msg)
+		if e.Msg == "" {
+			e.Msg = http.StatusText(e.Status)
+		}
+	}
+	return e
+}
+
+func (c *Client) GetRef(ctx context.Context, branch string) (string, error) {
+	ref, _, err := c.gh.Git.GetRef(ctx, c.owner, c.repo, "heads/"+branch)
+	if err != nil {
+		return "", c.wrap("read branch "+branch, readContents, err)
+	}
+	return ref.GetObject().GetSHA(), nil
+}
+
+func (c *Client) GetCommit(ctx context.Context, sha string) (*Commit, error) {
+	cm, _, err := c.gh.Git.GetCommit(ctx, c.owner, c.repo, sha)
+	if err != nil {
+		return nil, c.wrap("read commit "+short(sha), readContents, err)
+	}
+	out := &Commit{Tree: cm.GetTree().GetSHA()}
+	for _, p := range cm.Parents {
+		out.Parents = append(out.Parents, p.GetSHA())
+	}
+	return out, nil
+}
+
+func (c *Client) GetTree(ctx context.Context, sha string) (string, []TreeEntry, error) {
+	t, _, err := c.gh.Git.GetTree(ctx, c.owner, c.repo, sha, true)
+	if err != nil {
+		return "", nil, c.wrap("read tree "+short(sha), readContents, err)
+	}
+	if t.GetTruncated() {
+		return "", nil, &Error{Op: "read tree " + short(sha), Msg: "GitHub truncated the tree listing: the handbook repository is too large to read in one request"}
+	}
+	out := make([]TreeEntry, 0, len(t.Entries))
+	for _, e := range t.Entries {
+		out = append(out, TreeEntry{Path: e.GetPath(), Type: e.GetType(), SHA: e.GetSHA()})
+	}
+	return t.GetSHA(), out, nil
+}
+
+func (c *Client) GetBlob(ctx context.Context, sha string) ([]byte, error) {
+	b, _, err := c.gh.Git.GetBlob(ctx, c.owner, c.repo, sha)
+	if err != nil {
+		return nil, c.wrap("read blob "+short(sha), readContents, err)
+	}
+	if b.GetEncoding() == "base64" {
+		data, err := base64.StdEncoding.DecodeString(strings.ReplaceAll(b.GetContent(), "\n", ""))
+		if err != nil {
+			return nil, &Error{Op: "read blob " + short(sha), Msg: "invalid base64 content"}
+		}
+		return data, nil
+	}
+	return []byte(b.GetContent()), nil
+}
+
+func (c *Client) CreateTree(ctx context.Context, base string, changes []Change) (string, error) {
+	entries := make([]*github.TreeEntry, len(changes))
+	for i, ch := range changes {
+		entries[i] = &github.TreeEntry{Path: github.String(ch.Path), Mode: github.String("100644"), Type: github.String("blob"), Content: ch.Content}
+	}
+	t, _, err := c.gh.Git.CreateTree(ctx, c.owner, c.repo, base, entries)
+	if err != nil {
+		return "", c.wrap("create tree", writeContents, err)
+	}
+	return t.GetSHA(), nil
+}
+
+func (c *Client) CreateCommit(ctx context.Context, message, tree string, parents []string) (string, error) {
+	cm := &github.Commit{Message: github.String(message), Tree: &github.Tree{SHA: github.String(tree)}}
+	for _, p := range parents {
+		cm.Parents = append(cm.Parents, &github.Commit{SHA: github.String(p)})
+	}
+	out, _, err := c.gh.Git.CreateCommit(ctx, c.owner, c.repo, cm, nil)
+	if err != nil {
+		return "", c.wrap("create commit", writeContents, err)
+	}
+	return out.GetSHA(), nil
+}
+
+func (c *Client) CreateRef(ctx context.Context, branch, sha string) error {
+	_, _, err := c.gh.Git.CreateRef(ctx, c.owner, c.repo, &github.Reference{Ref: github.String("refs/heads/" + branch), Object: &github.GitObject{SHA: github.String(sha)}})
+	return c.wrap("create branch "+branch, writeContents, err)
+}
+
+func (c *Client) UpdateRef(ctx context.Context, branch, sha string, force bool) error {
+	_, _, err := c.gh.Git.UpdateRef(ctx, c.owner, c.repo, &github.Reference{Ref: github.String("heads/" + branch), Object: &github.GitObject{SHA: github.String(sha)}}, force)
+	return c.wrap("update ref heads/"+branch, writeContents, err)
+}
+
+func (c *Client) OpenPulls(ctx context.Context, head, base string) ([]Pull, error) {
+	ps, _, err := c.gh.PullRequests.List(ctx, c.owner, c.repo, &github.PullRequestListOptions{
+		State: "open", Head: c.owner + ":" + head, Base: base, ListOptions: github.ListOptions{PerPage: 100},
+	})
+	if err != nil {
+		return nil, c.wrap("list pull requests", readPulls, err)
+	}
+	return pulls(ps), nil
+}
+
+func (c *Client) CreatePull(ctx context.Context, title, body, head, base string) (*Pull, error) {
+	p, _, err := c.gh.PullRequests.Create(ctx, c.owner, c.repo, &github.NewPullRequest{
+		Title: github.String(title), Body: github.String(body), Head: github.String(head), Base: github.String(base),
+	})
+	if err != nil {
+		return nil, c.wrap("create pull request", writePulls, err)
+	}
+	return &pulls([]*github.PullRequest{p})[0], nil
+}
+
+func (c *Client) EditPull(ctx context.Context, number int, title, body, state string) (*Pull, error) {
+	in := &github.PullRequest{}
+	if title != "" {
+		in.Title = github.String(title)
+	}
+	if body != "" {
+		in.Body = github.String(body)
+	}
+	if state != "" {
+		in.State = github.String(state)
+	}
+	p, _, err := c.gh.PullRequests.Edit(ctx, c.owner, c.repo, number, in)
+	if err != nil {
+		return nil, c.wrap(fmt.Sprintf("update pull request #%d", number), writePulls, err)
+	}
+	return &pulls([]*github.PullRequest{p})[0], nil
+}
+
+func (c *Client) PullsWithCommit(ctx context.Context, repo, sha string) ([]Pull, error) {
+	owner, name, err := SplitRepo(repo)
+	if err != nil {
+		return nil, err
+	}
+	ps, _, err := c.gh.PullRequests.ListPullRequestsWithCommit(ctx, owner, name, sha, &github.ListOptions{PerPage: 100})
+	if err != nil {
+		return nil, c.wrapSource("find the pull request of "+repo+"@"+short(sha), repo, err)
+	}
+	return pulls(ps), nil
+}
+
+func (c *Client) Reviews(ctx context.Context, repo string, number int) ([]Review, error) {
+	owner, name, err := SplitRepo(repo)
+	if err != nil {
+		return nil, err
+	}
+	var out []Review
+	opts := &github.ListOptions{PerPage: 100}
+	for {
+		rs, resp, err := c.gh.PullRequests.ListReviews(ctx, owner, name, number, opts)
+		if err != nil {
+			return nil, c.wrapSource(fmt.Sprintf("read the reviews of %s#%d", repo, number), repo, err)
+		}
+		for _, r := range rs {
+			out = append(out, Review{User: r.GetUser().GetLogin(), State: r.GetState()})
+		}
+		if resp == nil || resp.NextPage == 0 {
+			return out, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
+
+// wrapSource wraps errors of requests to the source repository, whose
+// messages name it rather than the handbook.
+func (c *Client) wrapSource(op, repo string, err error) error {
+	src := &Client{gh: c.gh, mode: c.mode}
+	src.owner, src.repo, _ = SplitRepo(repo)
+	return src.wrap(op, readPulls, err)
+}
+
+func pulls(ps []*github.PullRequest) []Pull {
+	out := make([]Pull, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, Pull{
+			Number: p.GetNumber(), URL: p.GetHTMLURL(), Title: p.GetTitle(), Body: p.GetBody(),
+			Author: p.GetUser().GetLogin(), Merged: p.GetMerged() || p.MergedAt != nil, MergeCommitSHA: p.GetMergeCommitSHA(),
+		})
+	}
+	return out
+}
+
+func short(sha string) string {
+	if len(sha) > 7 {
+		return sha[:7]
+	}
+	return sha
+}

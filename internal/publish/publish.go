@@ -1,0 +1,718 @@
+package publish
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/jobfam/jobfam/internal/textdiff"
+)
+
+// Operations reported in Result.Operation.
+const (
+	OpNone      = "none"      // nothing to do: the handbook is up to date
+	OpCommitted = "committed" // --mode direct: the branch moved to a new commit
+	OpCreated   = "created"   // --mode pr: a pull request was opened
+	OpUpdated   = "updated"   // --mode pr: the open pull request was updated
+	OpClosed    = "closed"    // --mode pr: no difference remains, the pull request was closed
+)
+
+// DefaultPRBranch is the branch --mode pr rebuilds; jobfam owns it.
+const DefaultPRBranch = "jobfam/publish"
+
+// maxTreeEntries is how many entries one create-tree request carries;
+// larger changes chain trees through base_tree.
+const maxTreeEntries = 100
+
+// maxBody keeps a pull request's body below GitHub's 65,536 characters.
+const maxBody = 65000
+
+// Options say where and how to publish.
+type Options struct {
+	Repo     string // the handbook repository, "owner/name", for messages
+	Branch   string // the handbook's branch (default "main")
+	Dir      string // the folder of the pages in the handbook
+	Mode     string // "direct" (default) or "pr"
+	PRBranch string // the branch of --mode pr (default DefaultPRBranch)
+	DryRun   bool
+	// Source is where the families come from, for the provenance
+	// trailers and --require-approval.
+	Source          Source
+	RequireApproval bool
+	// MaxAttempts bounds the rebuilds after a non-fast-forward (default 5).
+	MaxAttempts int
+	// Log receives progress notes (retries, warnings).
+	Log io.Writer
+}
+
+// Source is the commit the families were rendered from.
+type Source struct {
+	Repo string // "owner/name"
+	SHA  string
+}
+
+// Provenance is what the commit message says of the source.
+type Provenance struct {
+	Repo      string   `json:"repository,omitempty"`
+	SHA       string   `json:"commit,omitempty"`
+	PR        int      `json:"pull_request,omitempty"`
+	PRURL     string   `json:"pull_request_url,omitempty"`
+	Author    string   `json:"author,omitempty"`
+	Merged    bool     `json:"merged,omitempty"`
+	Approvers []string `json:"approved_by,omitempty"`
+}
+
+// Result is what Publish did, or with DryRun would do.
+type Result struct {
+	Operation      string      `json:"operation"`
+	DryRun         bool        `json:"dry_run,omitempty"`
+	CommitSHA      string      `json:"commit_sha,omitempty"`
+	PullRequestURL string      `json:"pull_request_url,omitempty"`
+	Added          []string    `json:"added"`
+	Changed        []string    `json:"changed"`
+	Deleted        []string    `json:"deleted"`
+	Diff           string      `json:"diff,omitempty"`
+	Provenance     *Provenance `json:"provenance,omitempty"`
+	// Attempts is how many commits were built (more than one after the
+	// branch moved meanwhile).
+	Attempts int `json:"attempts,omitempty"`
+}
+
+// Publish makes the pages (path under opts.Dir -> rendered page) the
+// content of opts.Dir in the handbook, in one commit, changing or deleting
+// only the pages that carry jobfam's marker.
+func Publish(ctx context.Context, gh API, pages map[string][]byte, opts Options) (*Result, error) {
+	if opts.Branch == "" {
+		opts.Branch = "main"
+	}
+	if opts.Mode == "" {
+		opts.Mode = "direct"
+	}
+	if opts.Mode != "direct" && opts.Mode != "pr" {
+		return nil, fmt.Errorf("mode %q is neither direct nor pr", opts.Mode)
+	}
+	if opts.PRBranch == "" {
+		opts.PRBranch = DefaultPRBranch
+	}
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = 5
+	}
+	if opts.Log == nil {
+		opts.Log = io.Discard
+	}
+	if err := CheckDir(opts.Dir); err != nil {
+		return nil, err
+	}
+	want := make(map[string]string, len(pages))
+	for name, data := range pages {
+		if err := checkPage(name); err != nil {
+			return nil, err
+		}
+		want[opts.Dir+"/"+name] = string(Mark(data, strings.TrimSuffix(name, ".md")))
+	}
+	p := &publisher{gh: gh, opts: opts, want: want, blobs: map[string]blob{}}
+	var prov *Provenance
+	if opts.RequireApproval {
+		var err error
+		if prov, err = p.provenance(ctx); err != nil {
+			return nil, err
+		}
+		if err := approved(prov); err != nil {
+			return nil, err
+		}
+	}
+	if opts.Mode == "pr" {
+		return p.pr(ctx, prov)
+	}
+	return p.direct(ctx, prov)
+}
+
+type publisher struct {
+	gh    API
+	opts  Options
+	want  map[string]string // full path -> marked page
+	blobs map[string]blob   // read blobs by sha
+}
+
+type blob struct {
+	content string
+	owned   bool
+}
+
+// plan is the change that turns a tree into the wanted one.
+type plan struct {
+	tree                    string // the tree's SHA
+	changes                 []Change
+	added, changed, deleted []string
+	old                     map[string]string // path -> content before, for the diff
+}
+
+func (p *plan) empty() bool { return len(p.changes) == 0 }
+
+// plan reads a tree (a commit's or a tree's SHA) and the blobs it needs
+// to decide ownership, and computes the change. A blob whose SHA is the
+// wanted page's needs no reading; only pages that differ, and pages no
+// family renders, are read, each once per run.
+func (p *publisher) plan(ctx context.Context, treeish string) (*plan, error) {
+	treeSHA, entries, err := p.gh.GetTree(ctx, treeish)
+	if err != nil {
+		var e *Error
+		if !errors.As(err, &e) || (e.Status != 404 && e.Status != 422) {
+			return nil, err
+		}
+		// The API does not take a commit for a tree: read the commit.
+		c, err := p.gh.GetCommit(ctx, treeish)
+		if err != nil {
+			return nil, err
+		}
+		if treeSHA, entries, err = p.gh.GetTree(ctx, c.Tree); err != nil {
+			return nil, err
+		}
+	}
+	pl := &plan{tree: treeSHA, old: map[string]string{}}
+	have := map[string]string{}
+	prefix := p.opts.Dir + "/"
+	for _, e := range entries {
+		if e.Type == "blob" && strings.HasPrefix(e.Path, prefix) {
+			have[e.Path] = e.SHA
+		}
+	}
+	paths := make([]string, 0, len(p.want)+len(have))
+	for name := range p.want {
+		paths = append(paths, name)
+	}
+	for name := range have {
+		if _, ok := p.want[name]; !ok && strings.HasSuffix(name, ".md") {
+			paths = append(paths, name)
+		}
+	}
+	slices.Sort(paths)
+	var foreign []string
+	for _, name := range paths {
+		content, wanted := p.want[name]
+		sha, exists := have[name]
+		if wanted && exists && sha == BlobSHA([]byte(content)) {
+			continue
+		}
+		if exists {
+			b, err := p.blob(ctx, sha)
+			if err != nil {
+				return nil, err
+			}
+			if !b.owned {
+				if wanted {
+					foreign = append(foreign, name)
+				}
+				continue // a hand-written page: never touched
+			}
+			if wanted && b.content == content {
+				continue
+			}
+			pl.old[name] = b.content
+		}
+		switch {
+		case !wanted:
+			pl.deleted = append(pl.deleted, name)
+			pl.changes = append(pl.changes, Change{Path: name})
+		case exists:
+			pl.changed = append(pl.changed, name)
+			pl.changes = append(pl.changes, Change{Path: name, Content: &content})
+		default:
+			pl.added = append(pl.added, name)
+			pl.changes = append(pl.changes, Change{Path: name, Content: &content})
+		}
+	}
+	if len(foreign) > 0 {
+		return nil, fmt.Errorf("%w: %s in %s@%s was not written by jobfam (no \"generated_by: jobfam\" in its front matter): move it, or rename the family, so that no hand-written page is overwritten",
+			ErrRefused, strings.Join(foreign, ", "), p.opts.Repo, p.opts.Branch)
+	}
+	return pl, nil
+}
+
+func (p *publisher) blob(ctx context.Context, sha string) (blob, error) {
+	if b, ok := p.blobs[sha]; ok {
+		return b, nil
+	}
+	data, err := p.gh.GetBlob(ctx, sha)
+	if err != nil {
+		return blob{}, err
+	}
+	b := blob{content: string(data), owned: Owned(data)}
+	p.blobs[sha] = b
+	return b, nil
+}
+
+// build writes the plan's trees, chained through base_tree in chunks,
+// and a commit on parent.
+func (p *publisher) build(ctx context.Context, pl *plan, parent string, prov *Provenance) (string, error) {
+	tree := pl.tree
+	for i := 0; i < len(pl.changes); i += maxTreeEntries {
+		chunk := pl.changes[i:min(i+maxTreeEntries, len(pl.changes))]
+		var err error
+		if tree, err = p.gh.CreateTree(ctx, tree, chunk); err != nil {
+			return "", err
+		}
+	}
+	return p.gh.CreateCommit(ctx, commitMessage(pl, prov), tree, []string{parent})
+}
+
+func (p *publisher) result(op string, pl *plan, prov *Provenance) *Result {
+	r := &Result{Operation: op, DryRun: p.opts.DryRun, Provenance: prov,
+		Added: nonNil(pl.added), Changed: nonNil(pl.changed), Deleted: nonNil(pl.deleted)}
+	if p.opts.DryRun {
+		var b strings.Builder
+		for _, c := range pl.changes {
+			oldName, newName := "a/"+c.Path, "b/"+c.Path
+			old, had := pl.old[c.Path]
+			if !had {
+				oldName = "/dev/null"
+			}
+			content := ""
+			if c.Content == nil {
+				newName = "/dev/null"
+			} else {
+				content = *c.Content
+			}
+			b.WriteString(textdiff.Unified(oldName, newName, old, content))
+		}
+		r.Diff = b.String()
+	}
+	return r
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func (p *publisher) direct(ctx context.Context, prov *Provenance) (*Result, error) {
+	branch := p.opts.Branch
+	for attempt := 1; ; attempt++ {
+		head, err := p.gh.GetRef(ctx, branch)
+		if err != nil {
+			return nil, err
+		}
+		pl, err := p.plan(ctx, head)
+		if err != nil {
+			return nil, err
+		}
+		if pl.empty() {
+			if attempt > 1 {
+				// Someone else published the same pages meanwhile.
+				return &Result{Operation: OpNone, Attempts: attempt - 1, Added: []string{}, Changed: []string{}, Deleted: []string{}}, nil
+			}
+			return p.result(OpNone, pl, prov), nil
+		}
+		if p.opts.DryRun {
+			return p.result(OpCommitted, pl, prov), nil
+		}
+		if prov == nil {
+			if prov, err = p.provenance(ctx); err != nil {
+				return nil, err
+			}
+		}
+		commit, err := p.build(ctx, pl, head, prov)
+		if err != nil {
+			return nil, err
+		}
+		err = p.gh.UpdateRef(ctx, branch, commit, false)
+		if err != nil && uncertain(err) {
+			// The answer was lost: the update may have happened.
+			if now, rerr := p.gh.GetRef(ctx, branch); rerr == nil && now == commit {
+				err = nil
+			}
+		}
+		if err == nil {
+			r := p.result(OpCommitted, pl, prov)
+			r.CommitSHA, r.Attempts = commit, attempt
+			return r, nil
+		}
+		if !retryable(err) || attempt >= p.opts.MaxAttempts {
+			return nil, fmt.Errorf("publish to %s@%s (attempt %d of %d): %w", p.opts.Repo, branch, attempt, p.opts.MaxAttempts, err)
+		}
+		fmt.Fprintf(p.opts.Log, "jobfam: %s moved while publishing (%v): rebuilding on its new head\n", branch, err)
+	}
+}
+
+// uncertain reports whether a failed request may have been applied: no
+// answer came, or the server failed.
+func uncertain(err error) bool {
+	s := statusOf(err)
+	return s == 0 || s >= 500
+}
+
+// retryable reports whether rebuilding on the branch's new head may
+// succeed.
+func retryable(err error) bool {
+	var e *Error
+	if errors.As(err, &e) && e.NotFastForward {
+		return true
+	}
+	return uncertain(err)
+}
+
+func (p *publisher) pr(ctx context.Context, prov *Provenance) (*Result, error) {
+	base, prBranch := p.opts.Branch, p.opts.PRBranch
+	head, err := p.gh.GetRef(ctx, base)
+	if err != nil {
+		return nil, err
+	}
+	pl, err := p.plan(ctx, head)
+	if err != nil {
+		return nil, err
+	}
+	open, err := p.gh.OpenPulls(ctx, prBranch, base)
+	if err != nil {
+		return nil, err
+	}
+	if pl.empty() {
+		if len(open) == 0 || p.opts.DryRun {
+			return p.result(OpNone, pl, prov), nil
+		}
+		closed, err := p.gh.EditPull(ctx, open[0].Number, "", "", "closed")
+		if err != nil {
+			return nil, err
+		}
+		r := p.result(OpClosed, pl, prov)
+		r.PullRequestURL = closed.URL
+		return r, nil
+	}
+	if p.opts.DryRun {
+		op := OpCreated
+		if len(open) > 0 {
+			op = OpUpdated
+		}
+		return p.result(op, pl, prov), nil
+	}
+	if prov == nil {
+		if prov, err = p.provenance(ctx); err != nil {
+			return nil, err
+		}
+	}
+	// The branch is ours: it is rebuilt on the base's head unless it
+	// already holds exactly this change there.
+	prHead, err := p.gh.GetRef(ctx, prBranch)
+	if err != nil && statusOf(err) != 404 {
+		return nil, err
+	}
+	current := false
+	if prHead != "" {
+		c, err := p.gh.GetCommit(ctx, prHead)
+		if err != nil {
+			return nil, err
+		}
+		if len(c.Parents) == 1 && c.Parents[0] == head {
+			q, err := p.plan(ctx, c.Tree)
+			if err == nil && q.empty() {
+				current = true
+			}
+		}
+	}
+	r := p.result(OpUpdated, pl, prov)
+	r.CommitSHA = prHead
+	if !current {
+		commit, err := p.build(ctx, pl, head, prov)
+		if err != nil {
+			return nil, err
+		}
+		if prHead == "" {
+			err = p.gh.CreateRef(ctx, prBranch, commit)
+		} else {
+			err = p.gh.UpdateRef(ctx, prBranch, commit, true)
+		}
+		if err != nil {
+			return nil, err
+		}
+		r.CommitSHA, r.Attempts = commit, 1
+	}
+	title, body := prText(pl, prov, p.opts)
+	if len(open) > 0 {
+		r.PullRequestURL = open[0].URL
+		if open[0].Title == title && open[0].Body == body {
+			if current {
+				r.Operation = OpNone
+			}
+			return r, nil
+		}
+		if _, err := p.gh.EditPull(ctx, open[0].Number, title, body, ""); err != nil {
+			return nil, err
+		}
+		return r, nil
+	}
+	created, err := p.gh.CreatePull(ctx, title, body, prBranch, base)
+	var e *Error
+	if errors.As(err, &e) && e.PullExists {
+		// Opened meanwhile (or the list lagged): update that one.
+		if open, err = p.gh.OpenPulls(ctx, prBranch, base); err != nil {
+			return nil, err
+		}
+		if len(open) == 0 {
+			return nil, e
+		}
+		r.PullRequestURL = open[0].URL
+		_, err = p.gh.EditPull(ctx, open[0].Number, title, body, "")
+		return r, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.Operation, r.PullRequestURL = OpCreated, created.URL
+	return r, nil
+}
+
+// provenance finds the source commit's pull request and its approvers.
+// Only --require-approval makes a failure to find them an error.
+func (p *publisher) provenance(ctx context.Context) (*Provenance, error) {
+	src := p.opts.Source
+	prov := &Provenance{Repo: src.Repo, SHA: src.SHA}
+	if src.Repo == "" || src.SHA == "" {
+		return prov, nil
+	}
+	pulls, err := p.gh.PullsWithCommit(ctx, src.Repo, src.SHA)
+	if err != nil {
+		if p.opts.RequireApproval {
+			return nil, err
+		}
+		fmt.Fprintf(p.opts.Log, "jobfam: warning: no pull request found for %s@%s: %v\n", src.Repo, short(src.SHA), err)
+		return prov, nil
+	}
+	var pick *Pull
+	for i := range pulls {
+		pl := &pulls[i]
+		switch {
+		case pl.Merged && pl.MergeCommitSHA == src.SHA:
+			pick = pl
+		case pick == nil && pl.Merged:
+			pick = pl
+		}
+		if pick != nil && pick.MergeCommitSHA == src.SHA {
+			break
+		}
+	}
+	if pick == nil && len(pulls) > 0 {
+		pick = &pulls[0]
+	}
+	if pick == nil {
+		return prov, nil
+	}
+	prov.PR, prov.PRURL, prov.Author, prov.Merged = pick.Number, pick.URL, pick.Author, pick.Merged
+	reviews, err := p.gh.Reviews(ctx, src.Repo, pick.Number)
+	if err != nil {
+		if p.opts.RequireApproval {
+			return nil, err
+		}
+		fmt.Fprintf(p.opts.Log, "jobfam: warning: could not read the reviews of %s#%d: %v\n", src.Repo, pick.Number, err)
+		return prov, nil
+	}
+	prov.Approvers = approvers(reviews, pick.Author)
+	return prov, nil
+}
+
+// approvers returns who approved, by the latest review of each user that
+// approved or asked for changes (comments do not undo an approval), the
+// author excluded.
+func approvers(reviews []Review, author string) []string {
+	latest := map[string]string{}
+	for _, r := range reviews {
+		switch strings.ToUpper(r.State) {
+		case "APPROVED", "CHANGES_REQUESTED", "DISMISSED":
+			latest[r.User] = strings.ToUpper(r.State)
+		}
+	}
+	var out []string
+	for user, state := range latest {
+		if state == "APPROVED" && user != "" && !strings.EqualFold(user, author) {
+			out = append(out, user)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// approved says why prov is not an approved version, or nil.
+func approved(prov *Provenance) error {
+	switch {
+	case prov.Repo == "" || prov.SHA == "":
+		return fmt.Errorf("%w: --require-approval needs the source commit: set GITHUB_REPOSITORY and GITHUB_SHA, or run in a git checkout with an origin on GitHub", ErrRefused)
+	case prov.PR == 0:
+		return fmt.Errorf("%w: commit %s of %s does not come from a pull request", ErrRefused, short(prov.SHA), prov.Repo)
+	case !prov.Merged:
+		return fmt.Errorf("%w: pull request %s#%d is not merged", ErrRefused, prov.Repo, prov.PR)
+	case len(prov.Approvers) == 0:
+		return fmt.Errorf("%w: pull request %s#%d has no approving review by someone other than its author %q", ErrRefused, prov.Repo, prov.PR, prov.Author)
+	}
+	return nil
+}
+
+func summary(pl *plan) string {
+	return fmt.Sprintf("%d added, %d changed, %d deleted", len(pl.added), len(pl.changed), len(pl.deleted))
+}
+
+func commitMessage(pl *plan, prov *Provenance) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Publish job families: %s\n", summary(pl))
+	if prov == nil || prov.Repo == "" {
+		b.WriteString("\nRendered by jobfam.\n")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "\nRendered by jobfam from %s.\n\n", prov.Repo)
+	fmt.Fprintf(&b, "Source-Commit: %s@%s\n", prov.Repo, prov.SHA)
+	if prov.PR != 0 {
+		fmt.Fprintf(&b, "Source-PR: %s#%d\n", prov.Repo, prov.PR)
+	}
+	for _, a := range prov.Approvers {
+		fmt.Fprintf(&b, "Approved-By: %s\n", a)
+	}
+	return b.String()
+}
+
+func prText(pl *plan, prov *Provenance, opts Options) (title, body string) {
+	title = "Publish job families: " + summary(pl)
+	var b strings.Builder
+	fmt.Fprintf(&b, "jobfam rebuilt `%s` on the head of `%s`. Changes in `%s`:\n\n", opts.PRBranch, opts.Branch, opts.Dir)
+	var lines []string
+	for _, s := range []struct {
+		verb  string
+		paths []string
+	}{{"added", pl.added}, {"changed", pl.changed}, {"deleted", pl.deleted}} {
+		for _, name := range s.paths {
+			lines = append(lines, fmt.Sprintf("- %s `%s`\n", s.verb, name))
+		}
+	}
+	var trailer strings.Builder
+	if prov != nil && prov.Repo != "" {
+		fmt.Fprintf(&trailer, "\nSource-Commit: %s@%s\n", prov.Repo, prov.SHA)
+		if prov.PR != 0 {
+			fmt.Fprintf(&trailer, "Source-PR: %s#%d\n", prov.Repo, prov.PR)
+		}
+		if len(prov.Approvers) > 0 {
+			fmt.Fprintf(&trailer, "Approved-By: %s\n", strings.Join(prov.Approvers, ", "))
+		}
+	}
+	room := maxBody - b.Len() - trailer.Len() - 100
+	for i, l := range lines {
+		if len(l) > room {
+			fmt.Fprintf(&b, "- … and %d more\n", len(lines)-i)
+			break
+		}
+		b.WriteString(l)
+		room -= len(l)
+	}
+	b.WriteString(trailer.String())
+	return title, b.String()
+}
+
+// BlobSHA is git's object name of a blob with this content.
+func BlobSHA(data []byte) string {
+	h := sha1.New()
+	h.Write([]byte("blob " + strconv.Itoa(len(data)) + "\x00"))
+	h.Write(data)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Mark inserts jobfam's ownership marker, "generated_by: jobfam" and
+// "jobfam_family: <id>", at the end of a page's front matter (adding one
+// when the page has none).
+func Mark(page []byte, id string) []byte {
+	marker := "generated_by: jobfam\njobfam_family: " + yamlID(id) + "\n"
+	if fm, rest, ok := frontMatter(page); ok {
+		return []byte("---\n" + fm + marker + "---" + rest)
+	}
+	return []byte("---\n" + marker + "---\n\n" + string(page))
+}
+
+// Owned reports whether a page carries jobfam's marker in its front
+// matter.
+func Owned(page []byte) bool {
+	fm, _, ok := frontMatter(page)
+	if !ok {
+		return false
+	}
+	for _, line := range strings.Split(fm, "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if ok && strings.TrimSpace(k) == "generated_by" && strings.Trim(strings.TrimSpace(v), `"'`) == "jobfam" {
+			return true
+		}
+	}
+	return false
+}
+
+// frontMatter splits a page into its front matter's lines (each ending
+// in "\n") and what follows the closing "---".
+func frontMatter(page []byte) (fm, rest string, ok bool) {
+	s := string(bytes.ReplaceAll(page, []byte("\r\n"), []byte("\n")))
+	if !strings.HasPrefix(s, "---\n") {
+		return "", "", false
+	}
+	body := s[len("---\n"):]
+	if strings.HasPrefix(body, "---") && (len(body) == 3 || body[3] == '\n') {
+		return "", body[3:], true
+	}
+	i := strings.Index(body, "\n---")
+	for i >= 0 {
+		end := i + len("\n---")
+		if end == len(body) || body[end] == '\n' {
+			return body[:i+1], body[end:], true
+		}
+		j := strings.Index(body[end:], "\n---")
+		if j < 0 {
+			break
+		}
+		i = end + j
+	}
+	return "", "", false
+}
+
+func yamlID(id string) string {
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '/' || r == '-' || r == '_' || r == '.') {
+			return strconv.Quote(id)
+		}
+	}
+	return id
+}
+
+// CheckDir refuses a handbook folder that is not a clean relative path,
+// or that lies in .git or .github.
+func CheckDir(dir string) error {
+	if dir == "" || dir == "." || path.Clean(dir) != dir || path.IsAbs(dir) || strings.ContainsAny(dir, "\\\x00") {
+		return fmt.Errorf("--dir %q must be a clean relative folder, as in content/job-families", dir)
+	}
+	for _, seg := range strings.Split(dir, "/") {
+		if seg == ".." || reserved(seg) {
+			return fmt.Errorf("--dir %q must stay inside the repository and out of .git and .github", dir)
+		}
+	}
+	return nil
+}
+
+// checkPage refuses a page path that would leave the folder or touch
+// .git or .github.
+func checkPage(name string) error {
+	bad := name == "" || path.Clean(name) != name || path.IsAbs(name) || !strings.HasSuffix(name, ".md") ||
+		strings.ContainsAny(name, "\\\x00\n\r")
+	for _, seg := range strings.Split(name, "/") {
+		if seg == ".." || seg == "." || reserved(seg) {
+			bad = true
+		}
+	}
+	if bad {
+		return fmt.Errorf("%w: family %q would be published outside the handbook folder or into .git/.github", ErrRefused, strings.TrimSuffix(name, ".md"))
+	}
+	return nil
+}
+
+func reserved(seg string) bool {
+	s := strings.ToLower(seg)
+	return s == ".git" || s == ".github" || strings.HasPrefix(s, ".git/")
+}

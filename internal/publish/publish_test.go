@@ -1,0 +1,545 @@
+package publish_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/jobfam/jobfam/internal/githubfake"
+	"github.com/jobfam/jobfam/internal/publish"
+)
+
+const token = "ghp_SECRETdistinctive0123456789"
+
+const dir = "content/job-families"
+
+// env is one fake GitHub with a handbook repository.
+type env struct {
+	srv    *githubfake.Server
+	repo   *githubfake.Repo
+	gh     *publish.Client
+	sleeps []time.Duration
+	log    strings.Builder
+}
+
+func newEnv(t *testing.T, mode string) *env {
+	t.Helper()
+	e := &env{srv: githubfake.New()}
+	t.Cleanup(e.srv.Close)
+	e.srv.RequireToken(token)
+	e.repo = e.srv.AddRepo("acme", "handbook")
+	e.repo.Commit("main", "initial", map[string]string{
+		"README.md":                  "# Handbook\n",
+		dir + "/hand-written.md":     "---\ntitle: Written by hand\n---\n\nKeep me.\n",
+		dir + "/notes/hand-notes.md": "no front matter\n",
+	})
+	e.gh = e.client(t, token, mode)
+	e.srv.ResetRequests()
+	return e
+}
+
+func (e *env) client(t *testing.T, tok, mode string) *publish.Client {
+	t.Helper()
+	gh, err := publish.NewClient(publish.ClientOptions{
+		APIURL: e.srv.URL(), Token: tok, Repo: "acme/handbook", Mode: mode,
+		Timeout: 300 * time.Millisecond, Log: &e.log,
+		Sleep: func(_ context.Context, d time.Duration) error { e.sleeps = append(e.sleeps, d); return nil },
+		Now:   func() time.Time { return time.Unix(1_700_000_000, 0) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gh
+}
+
+// run publishes and returns the result and the requests it sent.
+func (e *env) run(t *testing.T, pages map[string][]byte, opts publish.Options) (*publish.Result, []string) {
+	t.Helper()
+	e.srv.ResetRequests()
+	if opts.Dir == "" {
+		opts.Dir = dir
+	}
+	opts.Repo = "acme/handbook"
+	opts.Log = &e.log
+	res, err := publish.Publish(context.Background(), e.gh, pages, opts)
+	if err != nil {
+		t.Fatalf("Publish: %v", err)
+	}
+	return res, e.requests()
+}
+
+func (e *env) requests() []string {
+	var out []string
+	for _, r := range e.srv.Requests() {
+		p := r.Path
+		// Keep the endpoint, not the SHAs, so that the lists read well.
+		parts := strings.Split(p, "/")
+		for i, s := range parts {
+			if len(s) == 40 {
+				parts[i] = "SHA"
+			}
+		}
+		out = append(out, r.Method+" "+strings.Join(parts, "/"))
+	}
+	return out
+}
+
+func writes(reqs []string) int {
+	n := 0
+	for _, r := range reqs {
+		if !strings.HasPrefix(r, "GET ") {
+			n++
+		}
+	}
+	return n
+}
+
+func page(title string) []byte {
+	return []byte("---\ntitle: " + title + "\n---\n\n## Levels\n\nText of " + title + ".\n")
+}
+
+func families() map[string][]byte {
+	return map[string][]byte{
+		"finance/accounting.md": page("Accounting"),
+		"finance/payroll.md":    page("Payroll"),
+	}
+}
+
+func TestFirstPublishThenNoWrites(t *testing.T) {
+	e := newEnv(t, "direct")
+	res, reqs := e.run(t, families(), publish.Options{})
+	if res.Operation != publish.OpCommitted {
+		t.Fatalf("operation = %q, want committed", res.Operation)
+	}
+	want := []string{
+		"GET /repos/acme/handbook/git/ref/heads/main",
+		"GET /repos/acme/handbook/git/trees/SHA",
+		"GET /repos/acme/handbook/git/blobs/SHA", // hand-written.md: whose is it?
+		"GET /repos/acme/handbook/git/blobs/SHA", // notes/hand-notes.md
+		"POST /repos/acme/handbook/git/trees",
+		"POST /repos/acme/handbook/git/commits",
+		"PATCH /repos/acme/handbook/git/refs/heads/main",
+	}
+	if diff := cmp.Diff(want, reqs); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+	files := e.repo.Files("main")
+	acc := files[dir+"/finance/accounting.md"]
+	if !strings.Contains(acc, "generated_by: jobfam\njobfam_family: finance/accounting\n---\n") || !strings.HasPrefix(acc, "---\ntitle: Accounting\n") {
+		t.Errorf("accounting page lacks the marker:\n%s", acc)
+	}
+	if files[dir+"/hand-written.md"] != "---\ntitle: Written by hand\n---\n\nKeep me.\n" || files["README.md"] != "# Handbook\n" {
+		t.Errorf("hand-written files changed: %q", files)
+	}
+	if got := len(e.repo.Log("main")); got != 2 {
+		t.Errorf("%d commits on main, want 2 (one for the whole change)", got)
+	}
+	if diff := cmp.Diff([]string{dir + "/finance/accounting.md", dir + "/finance/payroll.md"}, res.Added); diff != "" {
+		t.Errorf("added (-want +got):\n%s", diff)
+	}
+
+	res, reqs = e.run(t, families(), publish.Options{})
+	if res.Operation != publish.OpNone || writes(reqs) != 0 {
+		t.Errorf("second publish: operation %q, %d writes; want none, 0: %q", res.Operation, writes(reqs), reqs)
+	}
+}
+
+func TestChangeOneFamilyOneCommit(t *testing.T) {
+	e := newEnv(t, "direct")
+	e.repo.Commit("main", "no hand-written pages", nil, dir+"/hand-written.md", dir+"/notes/hand-notes.md")
+	e.run(t, families(), publish.Options{})
+	pages := families()
+	pages["finance/payroll.md"] = page("Payroll, renamed")
+	res, reqs := e.run(t, pages, publish.Options{})
+	want := []string{
+		"GET /repos/acme/handbook/git/ref/heads/main",
+		"GET /repos/acme/handbook/git/trees/SHA",
+		"GET /repos/acme/handbook/git/blobs/SHA", // the changed page: is it ours?
+		"POST /repos/acme/handbook/git/trees",
+		"POST /repos/acme/handbook/git/commits",
+		"PATCH /repos/acme/handbook/git/refs/heads/main",
+	}
+	if diff := cmp.Diff(want, reqs); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{dir + "/finance/payroll.md"}, res.Changed); diff != "" {
+		t.Errorf("changed (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(e.repo.Files("main")[dir+"/finance/payroll.md"], "Payroll, renamed") {
+		t.Errorf("payroll not updated")
+	}
+}
+
+func TestDeleteFamilyKeepsHandWritten(t *testing.T) {
+	e := newEnv(t, "direct")
+	e.run(t, families(), publish.Options{})
+	pages := families()
+	delete(pages, "finance/payroll.md")
+	res, _ := e.run(t, pages, publish.Options{})
+	if diff := cmp.Diff([]string{dir + "/finance/payroll.md"}, res.Deleted); diff != "" {
+		t.Errorf("deleted (-want +got):\n%s", diff)
+	}
+	files := e.repo.Files("main")
+	for _, keep := range []string{dir + "/hand-written.md", dir + "/notes/hand-notes.md", dir + "/finance/accounting.md", "README.md"} {
+		if _, ok := files[keep]; !ok {
+			t.Errorf("%s was deleted", keep)
+		}
+	}
+	if _, ok := files[dir+"/finance/payroll.md"]; ok {
+		t.Errorf("payroll.md was not deleted")
+	}
+}
+
+func TestHandWrittenPageInTheWayIsRefused(t *testing.T) {
+	e := newEnv(t, "direct")
+	pages := families()
+	pages["hand-written.md"] = page("Clash")
+	_, err := publish.Publish(context.Background(), e.gh, pages, publish.Options{Repo: "acme/handbook", Dir: dir})
+	if !errors.Is(err, publish.ErrRefused) || !strings.Contains(err.Error(), "hand-written.md") {
+		t.Errorf("err = %v, want a refusal naming hand-written.md", err)
+	}
+	if w := writes(e.requests()); w != 0 {
+		t.Errorf("%d writes after a refusal", w)
+	}
+}
+
+func TestPathsConfined(t *testing.T) {
+	e := newEnv(t, "direct")
+	for _, name := range []string{"../escape.md", ".github/workflows/x.md", "a/.git/x.md", "/abs.md", "a/./b.md"} {
+		_, err := publish.Publish(context.Background(), e.gh, map[string][]byte{name: page("x")}, publish.Options{Dir: dir})
+		if !errors.Is(err, publish.ErrRefused) {
+			t.Errorf("page %q: err = %v, want refused", name, err)
+		}
+	}
+	for _, d := range []string{"", ".", "../x", "/abs", "a/../b", ".github", "x/.git"} {
+		if err := publish.CheckDir(d); err == nil {
+			t.Errorf("CheckDir(%q) accepted", d)
+		}
+	}
+	if n := len(e.srv.Requests()); n != 0 {
+		t.Errorf("%d requests for refused paths", n)
+	}
+}
+
+// raceAPI pushes a commit to the branch just before the first update-ref.
+type raceAPI struct {
+	publish.API
+	push func()
+}
+
+func (r *raceAPI) UpdateRef(ctx context.Context, branch, sha string, force bool) error {
+	if r.push != nil {
+		r.push()
+		r.push = nil
+	}
+	return r.API.UpdateRef(ctx, branch, sha, force)
+}
+
+func TestBaseMovedIsRebuilt(t *testing.T) {
+	e := newEnv(t, "direct")
+	api := &raceAPI{API: e.gh, push: func() {
+		e.repo.Commit("main", "someone else", map[string]string{"other.md": "theirs\n"})
+	}}
+	res, err := publish.Publish(context.Background(), api, families(), publish.Options{Repo: "acme/handbook", Dir: dir, Log: &e.log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Attempts != 2 {
+		t.Errorf("attempts = %d, want 2", res.Attempts)
+	}
+	files := e.repo.Files("main")
+	if files["other.md"] != "theirs\n" || files[dir+"/finance/accounting.md"] == "" {
+		t.Errorf("a change was lost: %v", files)
+	}
+	log := e.repo.Log("main")
+	if log[0].SHA != res.CommitSHA || log[1].Message != "someone else" {
+		t.Errorf("log = %+v, want our commit on theirs", log[:2])
+	}
+	if !strings.Contains(e.log.String(), "main moved while publishing") {
+		t.Errorf("log does not say why it rebuilt: %q", e.log.String())
+	}
+}
+
+func TestTimeoutAfterSuccessCounts(t *testing.T) {
+	for _, kind := range []githubfake.FaultKind{githubfake.DropAfterApply, githubfake.Timeout} {
+		t.Run(kind.String(), func(t *testing.T) {
+			e := newEnv(t, "direct")
+			e.srv.Inject(githubfake.Fault{Method: "PATCH", Path: "/git/refs/heads/main", Kind: kind, Delay: 2 * time.Second})
+			res, reqs := e.run(t, families(), publish.Options{})
+			if res.Operation != publish.OpCommitted || e.repo.Head("main") != res.CommitSHA {
+				t.Errorf("result %+v, head %s", res, e.repo.Head("main"))
+			}
+			if got := reqs[len(reqs)-1]; got != "GET /repos/acme/handbook/git/ref/heads/main" {
+				t.Errorf("last request %q, want the ref read back", got)
+			}
+			if writes(reqs) != 3 {
+				t.Errorf("%d writes, want 3: %q", writes(reqs), reqs)
+			}
+		})
+	}
+}
+
+func TestRateLimitedThenSucceeds(t *testing.T) {
+	e := newEnv(t, "direct")
+	reset := fmt.Sprint(time.Unix(1_700_000_000, 0).Add(90 * time.Second).Unix())
+	e.srv.Inject(githubfake.Fault{Method: "GET", Path: "/git/ref/", Kind: githubfake.Status, Status: 403,
+		Header: http.Header{"X-Ratelimit-Remaining": {"0"}, "X-Ratelimit-Reset": {reset}}})
+	e.srv.Inject(githubfake.Fault{Method: "POST", Path: "/git/commits", Kind: githubfake.Status, Status: 429, Times: 2,
+		Header: http.Header{"Retry-After": {"7"}}})
+	res, _ := e.run(t, families(), publish.Options{})
+	if res.Operation != publish.OpCommitted {
+		t.Fatalf("operation %q", res.Operation)
+	}
+	// 91 s to the reset; then Retry-After 7 s, then at least a minute of
+	// exponential backoff.
+	if diff := cmp.Diff([]time.Duration{91 * time.Second, 7 * time.Second, 60 * time.Second}, e.sleeps); diff != "" {
+		t.Errorf("waits (-want +got):\n%s", diff)
+	}
+	if n := strings.Count(e.log.String(), "GitHub rate limit"); n != 3 {
+		t.Errorf("%d waits printed, want 3:\n%s", n, e.log.String())
+	}
+	if len(e.repo.Log("main")) != 2 {
+		t.Errorf("want exactly one new commit")
+	}
+}
+
+func TestRateLimitWaitIsBounded(t *testing.T) {
+	e := newEnv(t, "direct")
+	e.srv.Inject(githubfake.Fault{Method: "GET", Kind: githubfake.Status, Status: 429, Times: 100, Header: http.Header{"Retry-After": {"600"}}})
+	_, err := publish.Publish(context.Background(), e.gh, families(), publish.Options{Repo: "acme/handbook", Dir: dir})
+	if err == nil || !strings.Contains(err.Error(), "rate limited") {
+		t.Errorf("err = %v, want rate limited", err)
+	}
+	var total time.Duration
+	for _, d := range e.sleeps {
+		total += d
+	}
+	if total > 15*time.Minute {
+		t.Errorf("waited %s in all, more than the bound", total)
+	}
+}
+
+func TestPRModeCreateUpdateClose(t *testing.T) {
+	e := newEnv(t, "pr")
+	opts := publish.Options{Mode: "pr"}
+	res, reqs := e.run(t, families(), opts)
+	if res.Operation != publish.OpCreated || res.PullRequestURL == "" {
+		t.Fatalf("first: %+v", res)
+	}
+	if len(e.repo.Log("main")) != 1 {
+		t.Errorf("pr mode moved main")
+	}
+	if e.repo.Files(publish.DefaultPRBranch)[dir+"/finance/accounting.md"] == "" {
+		t.Errorf("the pr branch lacks the page")
+	}
+	t.Logf("create: %d requests", len(reqs))
+
+	res, reqs = e.run(t, families(), opts)
+	if res.Operation != publish.OpNone || writes(reqs) != 0 {
+		t.Errorf("again: operation %q, writes %q", res.Operation, reqs)
+	}
+
+	pages := families()
+	pages["finance/payroll.md"] = page("Payroll v2")
+	res, _ = e.run(t, pages, opts)
+	if res.Operation != publish.OpUpdated {
+		t.Errorf("update: operation %q", res.Operation)
+	}
+	open := 0
+	for _, p := range e.repo.Pulls() {
+		if p.State == "open" {
+			open++
+			if !strings.Contains(p.Title, "2 added") {
+				t.Errorf("title %q", p.Title)
+			}
+		}
+	}
+	if open != 1 {
+		t.Errorf("%d open pull requests, want 1", open)
+	}
+
+	// The pages land on main by other means: nothing remains to propose.
+	marked := e.repo.Files(publish.DefaultPRBranch)
+	e.repo.Commit("main", "merged", map[string]string{
+		dir + "/finance/accounting.md": marked[dir+"/finance/accounting.md"],
+		dir + "/finance/payroll.md":    marked[dir+"/finance/payroll.md"],
+	})
+	res, _ = e.run(t, pages, opts)
+	if res.Operation != publish.OpClosed {
+		t.Errorf("close: operation %q", res.Operation)
+	}
+	for _, p := range e.repo.Pulls() {
+		if p.State == "open" {
+			t.Errorf("pull request #%d still open", p.Number)
+		}
+	}
+}
+
+func TestPRAlreadyExistsIsUpdated(t *testing.T) {
+	e := newEnv(t, "pr")
+	e.run(t, families(), publish.Options{Mode: "pr"})
+	// A stale list: the API says no pull request is open.
+	api := &hidePulls{API: e.gh}
+	pages := families()
+	pages["finance/payroll.md"] = page("Payroll v3")
+	res, err := publish.Publish(context.Background(), api, pages, publish.Options{Repo: "acme/handbook", Dir: dir, Mode: "pr"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Operation != publish.OpUpdated || len(e.repo.Pulls()) != 1 {
+		t.Errorf("operation %q, %d pulls", res.Operation, len(e.repo.Pulls()))
+	}
+}
+
+type hidePulls struct {
+	publish.API
+	hidden bool
+}
+
+func (h *hidePulls) OpenPulls(ctx context.Context, head, base string) ([]publish.Pull, error) {
+	if !h.hidden {
+		h.hidden = true
+		return nil, nil
+	}
+	return h.API.OpenPulls(ctx, head, base)
+}
+
+func TestRequireApproval(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		reviews []githubfake.Review
+		merged  bool
+		refused string
+	}{
+		{"approved", []githubfake.Review{{User: "bob", State: "APPROVED"}}, true, ""},
+		{"no review", nil, true, "no approving review"},
+		{"self approval", []githubfake.Review{{User: "alice", State: "APPROVED"}}, true, "no approving review"},
+		{"approval withdrawn", []githubfake.Review{{User: "bob", State: "APPROVED"}, {User: "bob", State: "CHANGES_REQUESTED"}}, true, "no approving review"},
+		{"not merged", []githubfake.Review{{User: "bob", State: "APPROVED"}}, false, "not merged"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, "direct")
+			src := e.srv.AddRepo("acme", "families")
+			sha := src.Commit("main", "families", map[string]string{"families/a.cue": "title: \"A\"\n"})
+			pr := githubfake.Pull{Title: "Change", Head: "change", Base: "main", Author: "alice", Merged: tc.merged, Reviews: tc.reviews}
+			if tc.merged {
+				pr.MergeCommitSHA = sha
+			} else {
+				pr.HeadSHA = sha
+			}
+			src.AddPull(pr)
+			opts := publish.Options{Repo: "acme/handbook", Dir: dir, RequireApproval: true, Source: publish.Source{Repo: "acme/families", SHA: sha}}
+			res, err := publish.Publish(context.Background(), e.gh, families(), opts)
+			if tc.refused != "" {
+				if !errors.Is(err, publish.ErrRefused) || !strings.Contains(err.Error(), tc.refused) {
+					t.Fatalf("err = %v, want refused: %s", err, tc.refused)
+				}
+				if len(e.repo.Log("main")) != 1 {
+					t.Errorf("published although refused")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			msg := e.repo.Log("main")[0].Message
+			for _, want := range []string{"Source-Commit: acme/families@" + sha, "Source-PR: acme/families#1", "Approved-By: bob"} {
+				if !strings.Contains(msg, want+"\n") {
+					t.Errorf("commit message lacks %q:\n%s", want, msg)
+				}
+			}
+			if res.Provenance == nil || res.Provenance.PR != 1 {
+				t.Errorf("provenance %+v", res.Provenance)
+			}
+		})
+	}
+}
+
+func TestDryRunWritesNothing(t *testing.T) {
+	e := newEnv(t, "direct")
+	res, reqs := e.run(t, families(), publish.Options{DryRun: true})
+	if writes(reqs) != 0 {
+		t.Errorf("dry run wrote: %q", reqs)
+	}
+	if !strings.Contains(res.Diff, "+++ b/"+dir+"/finance/accounting.md\n") || !strings.Contains(res.Diff, "+jobfam_family: finance/accounting\n") {
+		t.Errorf("diff:\n%s", res.Diff)
+	}
+}
+
+func TestErrorsAreClearAndSecret(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		setup func(e *env) *publish.Client
+		mode  string
+		want  string
+	}{
+		{"401", func(e *env) *publish.Client {
+			return e.client(t, token+"-wrong", "direct")
+		}, "direct", "bad credentials: check the token"},
+		{"403", func(e *env) *publish.Client {
+			e.srv.Inject(githubfake.Fault{Method: "POST", Path: "/git/trees", Kind: githubfake.Status, Status: 403})
+			return e.gh
+		}, "direct", `missing permission: the token needs "contents: write" on acme/handbook`},
+		{"403 pr", func(e *env) *publish.Client {
+			e.srv.Inject(githubfake.Fault{Method: "POST", Path: "/pulls", Kind: githubfake.Status, Status: 403})
+			return e.client(t, token, "pr")
+		}, "pr", `"pull-requests: write"`},
+		{"404", func(e *env) *publish.Client {
+			c, _ := publish.NewClient(publish.ClientOptions{APIURL: e.srv.URL(), Token: token, Repo: "acme/nope"})
+			return c
+		}, "direct", "not found: repository acme/nope or the branch does not exist, or the token has no access to it"},
+		{"409", func(e *env) *publish.Client {
+			e.srv.AddRepo("acme", "empty")
+			c, _ := publish.NewClient(publish.ClientOptions{APIURL: e.srv.URL(), Token: token, Repo: "acme/empty"})
+			return c
+		}, "direct", "repository acme/empty is empty: push a first commit to it"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, tc.mode)
+			gh := tc.setup(e)
+			_, err := publish.Publish(context.Background(), gh, families(), publish.Options{Repo: "acme/handbook", Dir: dir, Mode: tc.mode, Log: &e.log})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error is not one line: %q", err)
+			}
+			if strings.Contains(err.Error(), "SECRET") || strings.Contains(e.log.String(), "SECRET") {
+				t.Errorf("token leaked: %v / %s", err, e.log.String())
+			}
+		})
+	}
+}
+
+// TestScale publishes 1 and 1,000 changed pages and logs the requests and
+// the wall time; the figures are in docs/performance.md.
+func TestScale(t *testing.T) {
+	for _, n := range []int{1, 1000} {
+		e := newEnv(t, "direct")
+		e.repo.Commit("main", "no hand-written pages", nil, dir+"/hand-written.md", dir+"/notes/hand-notes.md")
+		pages := map[string][]byte{}
+		for i := range 1000 {
+			pages[fmt.Sprintf("f/family-%04d.md", i)] = page(fmt.Sprintf("Family %d", i))
+		}
+		e.run(t, pages, publish.Options{})
+		for i := range n {
+			pages[fmt.Sprintf("f/family-%04d.md", i)] = page(fmt.Sprintf("Family %d, v2", i))
+		}
+		start := time.Now()
+		res, reqs := e.run(t, pages, publish.Options{})
+		took := time.Since(start)
+		if len(res.Changed) != n {
+			t.Fatalf("changed %d, want %d", len(res.Changed), n)
+		}
+		t.Logf("%d changed pages (of 1,000): %d requests (%d writes), %s", n, len(reqs), writes(reqs), took.Round(time.Millisecond))
+		if wantWrites := 2 + (n+99)/100; writes(reqs) != wantWrites {
+			t.Errorf("%d writes, want %d", writes(reqs), wantWrites)
+		}
+	}
+}
