@@ -61,10 +61,15 @@ Examples:
   jobfam fmt
   jobfam fmt --check
 
+  # Publish the pages to the handbook repository, in one commit.
+  GITHUB_TOKEN=... jobfam publish --repo acme/handbook
+
 Exit codes:
   0  success: no findings at error severity
-  1  findings at error severity, or a --check found differences
-  2  usage error, or the families or schema could not be loaded
+  1  findings at error severity, a --check found differences, or publish
+     refused (no approval, a hand-written page in the way)
+  2  usage error, the families or schema could not be loaded, or GitHub
+     refused a request
 
 Documentation: https://github.com/jobfam/jobfam/tree/main/docs`
 
