@@ -84,6 +84,10 @@ type Result struct {
 	// Attempts is how many commits were built (more than one after the
 	// branch moved meanwhile).
 	Attempts int `json:"attempts,omitempty"`
+	// Manifest is the path of the manifest (ManifestName) when the commit
+	// updates it, or with DryRun would; it is not a page, so it is in
+	// neither the lists nor the diff.
+	Manifest string `json:"manifest,omitempty"`
 }
 
 // Publish makes the pages (path under opts.Dir -> rendered page) the
@@ -118,7 +122,8 @@ func Publish(ctx context.Context, gh API, pages map[string][]byte, opts Options)
 		}
 		want[opts.Dir+"/"+name] = string(Mark(data, strings.TrimSuffix(name, ".md")))
 	}
-	p := &publisher{gh: gh, opts: opts, want: want, blobs: map[string]blob{}}
+	p := &publisher{gh: gh, opts: opts, want: want, blobs: map[string]blob{},
+		manifest: encodeManifest(opts.Dir, want, opts.Source)}
 	var prov *Provenance
 	if opts.RequireApproval {
 		var err error
@@ -140,6 +145,9 @@ type publisher struct {
 	opts  Options
 	want  map[string]string // full path -> marked page
 	blobs map[string]blob   // read blobs by sha
+	// manifest is the manifest of the wanted pages, written with any
+	// change.
+	manifest string
 }
 
 type blob struct {
@@ -153,14 +161,19 @@ type plan struct {
 	changes                 []Change
 	added, changed, deleted []string
 	old                     map[string]string // path -> content before, for the diff
+	manifest                string            // the manifest's path when changes update it
 }
 
 func (p *plan) empty() bool { return len(p.changes) == 0 }
 
-// plan reads a tree (a commit's or a tree's SHA) and the blobs it needs
-// to decide ownership, and computes the change. A blob whose SHA is the
-// wanted page's needs no reading; only pages that differ, and pages no
-// family renders, are read, each once per run.
+// plan reads a tree (a commit's or a tree's SHA), the manifest, and the
+// blobs it needs to decide ownership, and computes the change. A blob
+// whose SHA is the wanted page's, or the one the manifest records, needs
+// no reading; so the reads do not grow with the number of changed pages.
+// Only a page edited since jobfam wrote it, or one the manifest does not
+// list that is in the way of a family, is read (each once per run).
+// Without a manifest (a handbook published by an older jobfam) every page
+// that differs, and every page no family renders, is read.
 func (p *publisher) plan(ctx context.Context, treeish string) (*plan, error) {
 	treeSHA, entries, err := p.gh.GetTree(ctx, treeish)
 	if err != nil {
@@ -185,6 +198,10 @@ func (p *publisher) plan(ctx context.Context, treeish string) (*plan, error) {
 			have[e.Path] = e.SHA
 		}
 	}
+	mf, err := p.readManifest(ctx, have)
+	if err != nil {
+		return nil, err
+	}
 	paths := make([]string, 0, len(p.want)+len(have))
 	for name := range p.want {
 		paths = append(paths, name)
@@ -202,12 +219,22 @@ func (p *publisher) plan(ctx context.Context, treeish string) (*plan, error) {
 		if wanted && exists && sha == BlobSHA([]byte(content)) {
 			continue
 		}
-		if exists {
+		listed := ""
+		if mf != nil {
+			listed = mf.Pages[strings.TrimPrefix(name, prefix)]
+			if !wanted && listed == "" {
+				continue // jobfam never wrote it: hand-written, never touched
+			}
+		}
+		// Written by jobfam and unchanged since: owned without a read; a
+		// dry run still reads it, for the diff.
+		owned := exists && listed == sha
+		if exists && (!owned || p.opts.DryRun) {
 			b, err := p.blob(ctx, sha)
 			if err != nil {
 				return nil, err
 			}
-			if !b.owned {
+			if !owned && !b.owned {
 				if wanted {
 					foreign = append(foreign, name)
 				}
@@ -233,6 +260,12 @@ func (p *publisher) plan(ctx context.Context, treeish string) (*plan, error) {
 	if len(foreign) > 0 {
 		return nil, fmt.Errorf("%w: %s in %s@%s was not written by jobfam (no \"generated_by: jobfam\" in its front matter): move it, or rename the family, so that no hand-written page is overwritten",
 			ErrRefused, strings.Join(foreign, ", "), p.opts.Repo, p.opts.Branch)
+	}
+	// The manifest goes with a change, as one more entry of the same
+	// commit; alone it is no reason to write.
+	if name := prefix + ManifestName; !pl.empty() && have[name] != BlobSHA([]byte(p.manifest)) {
+		pl.changes = append(pl.changes, Change{Path: name, Content: &p.manifest})
+		pl.manifest = name
 	}
 	return pl, nil
 }
@@ -266,10 +299,14 @@ func (p *publisher) build(ctx context.Context, pl *plan, parent string, prov *Pr
 
 func (p *publisher) result(op string, pl *plan, prov *Provenance) *Result {
 	r := &Result{Operation: op, DryRun: p.opts.DryRun, Provenance: prov,
-		Added: nonNil(pl.added), Changed: nonNil(pl.changed), Deleted: nonNil(pl.deleted)}
+		Added: nonNil(pl.added), Changed: nonNil(pl.changed), Deleted: nonNil(pl.deleted),
+		Manifest: pl.manifest}
 	if p.opts.DryRun {
 		var b strings.Builder
 		for _, c := range pl.changes {
+			if c.Path == pl.manifest {
+				continue
+			}
 			oldName, newName := "a/"+c.Path, "b/"+c.Path
 			old, had := pl.old[c.Path]
 			if !had {

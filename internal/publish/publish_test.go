@@ -2,9 +2,11 @@ package publish_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -111,6 +113,50 @@ func families() map[string][]byte {
 	}
 }
 
+const manifestPath = dir + "/" + publish.ManifestName
+
+// manifest returns the pages the handbook's manifest lists (path under
+// dir -> blob SHA), nil when it has none.
+func (e *env) manifest(t *testing.T, branch string) map[string]string {
+	t.Helper()
+	data, ok := e.repo.Files(branch)[manifestPath]
+	if !ok {
+		return nil
+	}
+	var m struct {
+		GeneratedBy string            `json:"generated_by"`
+		Pages       map[string]string `json:"pages"`
+	}
+	if err := json.Unmarshal([]byte(data), &m); err != nil || m.GeneratedBy != "jobfam" {
+		t.Fatalf("manifest %q: %v", data, err)
+	}
+	return m.Pages
+}
+
+// shas returns what the manifest should list for these files of a branch.
+func (e *env) shas(branch string, names ...string) map[string]string {
+	files := e.repo.Files(branch)
+	out := map[string]string{}
+	for _, name := range names {
+		out[name] = publish.BlobSHA([]byte(files[dir+"/"+name]))
+	}
+	return out
+}
+
+// direct is what a change costs in --mode direct with a manifest: three
+// reads and three writes, whatever the number of pages changed.
+var direct = []string{
+	"GET /repos/acme/handbook/git/ref/heads/main",
+	"GET /repos/acme/handbook/git/trees/SHA",
+	"GET /repos/acme/handbook/git/blobs/SHA", // the manifest
+	"POST /repos/acme/handbook/git/trees",
+	"POST /repos/acme/handbook/git/commits",
+	"PATCH /repos/acme/handbook/git/refs/heads/main",
+}
+
+// readPage is the reads of a run that checks one page's marker.
+var readPage = slices.Concat(direct[:3], []string{"GET /repos/acme/handbook/git/blobs/SHA"})
+
 func TestFirstPublishThenNoWrites(t *testing.T) {
 	e := newEnv(t, "direct")
 	res, reqs := e.run(t, families(), publish.Options{})
@@ -143,29 +189,58 @@ func TestFirstPublishThenNoWrites(t *testing.T) {
 	if diff := cmp.Diff([]string{dir + "/finance/accounting.md", dir + "/finance/payroll.md"}, res.Added); diff != "" {
 		t.Errorf("added (-want +got):\n%s", diff)
 	}
+	if res.Manifest != manifestPath {
+		t.Errorf("result.Manifest = %q, want %q", res.Manifest, manifestPath)
+	}
+	wantManifest := `{
+  "generated_by": "jobfam",
+  "pages": {
+    "finance/accounting.md": "` + publish.BlobSHA([]byte(acc)) + `",
+    "finance/payroll.md": "` + publish.BlobSHA([]byte(files[dir+"/finance/payroll.md"])) + `"
+  }
+}
+`
+	if diff := cmp.Diff(wantManifest, files[manifestPath]); diff != "" {
+		t.Errorf("manifest (-want +got):\n%s", diff)
+	}
 
+	// The second run reads the manifest, not the hand-written pages.
 	res, reqs = e.run(t, families(), publish.Options{})
-	if res.Operation != publish.OpNone || writes(reqs) != 0 {
-		t.Errorf("second publish: operation %q, %d writes; want none, 0: %q", res.Operation, writes(reqs), reqs)
+	if res.Operation != publish.OpNone || res.Manifest != "" {
+		t.Errorf("second publish: operation %q, manifest %q; want none", res.Operation, res.Manifest)
+	}
+	if diff := cmp.Diff(direct[:3], reqs); diff != "" {
+		t.Errorf("second publish: requests (-want +got):\n%s", diff)
 	}
 }
 
+// TestManifestNamesTheSource checks that the manifest records the source
+// and stays unchanged, with no write, when only the source moved.
+func TestManifestNamesTheSource(t *testing.T) {
+	e := newEnv(t, "direct")
+	src := publish.Source{Repo: "acme/families", SHA: strings.Repeat("a", 40)}
+	e.run(t, families(), publish.Options{Source: src})
+	before := e.repo.Files("main")[manifestPath]
+	if !strings.Contains(before, `"source": "acme/families@`+src.SHA+`",`) {
+		t.Errorf("manifest does not name the source:\n%s", before)
+	}
+	src.SHA = strings.Repeat("b", 40)
+	res, reqs := e.run(t, families(), publish.Options{Source: src})
+	if res.Operation != publish.OpNone || writes(reqs) != 0 || e.repo.Files("main")[manifestPath] != before {
+		t.Errorf("a new source with the same pages: operation %q, %d writes", res.Operation, writes(reqs))
+	}
+}
+
+// TestChangeOneFamilyOneCommit checks the six requests of a change: the
+// manifest vouches for the changed page, so no page is read. The tree is
+// read by the commit's SHA (GitHub takes a tree-ish), so no GET commit.
 func TestChangeOneFamilyOneCommit(t *testing.T) {
 	e := newEnv(t, "direct")
-	e.repo.Commit("main", "no hand-written pages", nil, dir+"/hand-written.md", dir+"/notes/hand-notes.md")
 	e.run(t, families(), publish.Options{})
 	pages := families()
 	pages["finance/payroll.md"] = page("Payroll, renamed")
 	res, reqs := e.run(t, pages, publish.Options{})
-	want := []string{
-		"GET /repos/acme/handbook/git/ref/heads/main",
-		"GET /repos/acme/handbook/git/trees/SHA",
-		"GET /repos/acme/handbook/git/blobs/SHA", // the changed page: is it ours?
-		"POST /repos/acme/handbook/git/trees",
-		"POST /repos/acme/handbook/git/commits",
-		"PATCH /repos/acme/handbook/git/refs/heads/main",
-	}
-	if diff := cmp.Diff(want, reqs); diff != "" {
+	if diff := cmp.Diff(direct, reqs); diff != "" {
 		t.Errorf("requests (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]string{dir + "/finance/payroll.md"}, res.Changed); diff != "" {
@@ -174,6 +249,12 @@ func TestChangeOneFamilyOneCommit(t *testing.T) {
 	if !strings.Contains(e.repo.Files("main")[dir+"/finance/payroll.md"], "Payroll, renamed") {
 		t.Errorf("payroll not updated")
 	}
+	if diff := cmp.Diff(e.shas("main", "finance/accounting.md", "finance/payroll.md"), e.manifest(t, "main")); diff != "" {
+		t.Errorf("manifest (-want +got):\n%s", diff)
+	}
+	if got := len(e.repo.Log("main")); got != 3 {
+		t.Errorf("%d commits on main, want 3", got)
+	}
 }
 
 func TestDeleteFamilyKeepsHandWritten(t *testing.T) {
@@ -181,9 +262,15 @@ func TestDeleteFamilyKeepsHandWritten(t *testing.T) {
 	e.run(t, families(), publish.Options{})
 	pages := families()
 	delete(pages, "finance/payroll.md")
-	res, _ := e.run(t, pages, publish.Options{})
+	res, reqs := e.run(t, pages, publish.Options{})
 	if diff := cmp.Diff([]string{dir + "/finance/payroll.md"}, res.Deleted); diff != "" {
 		t.Errorf("deleted (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(direct, reqs); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(e.shas("main", "finance/accounting.md"), e.manifest(t, "main")); diff != "" {
+		t.Errorf("manifest (-want +got):\n%s", diff)
 	}
 	files := e.repo.Files("main")
 	for _, keep := range []string{dir + "/hand-written.md", dir + "/notes/hand-notes.md", dir + "/finance/accounting.md", "README.md"} {
@@ -203,6 +290,156 @@ func TestHandWrittenPageInTheWayIsRefused(t *testing.T) {
 	_, err := publish.Publish(context.Background(), e.gh, pages, publish.Options{Repo: "acme/handbook", Dir: dir})
 	if !errors.Is(err, publish.ErrRefused) || !strings.Contains(err.Error(), "hand-written.md") {
 		t.Errorf("err = %v, want a refusal naming hand-written.md", err)
+	}
+	if w := writes(e.requests()); w != 0 {
+		t.Errorf("%d writes after a refusal", w)
+	}
+}
+
+// TestHandEditedPages checks the pages whose SHA is no longer the one
+// the manifest records: each is read once, and its marker decides.
+func TestHandEditedPages(t *testing.T) {
+	read := slices.Concat(readPage, direct[3:])
+	for _, tc := range []struct {
+		name    string
+		edit    string // the payroll page after a hand edit
+		pages   func() map[string][]byte
+		reqs    []string
+		refused bool
+		payroll string // payroll.md after the run, "" when deleted
+	}{{
+		name: "marker kept, family changed: overwritten",
+		edit: "---\ntitle: Payroll\ngenerated_by: jobfam\n---\n\nEdited.\n",
+		pages: func() map[string][]byte {
+			p := families()
+			p["finance/payroll.md"] = page("Payroll v2")
+			return p
+		},
+		reqs: read, payroll: "Payroll v2",
+	}, {
+		name: "marker lost, family changed: refused",
+		edit: "---\ntitle: Payroll\n---\n\nMine now.\n",
+		pages: func() map[string][]byte {
+			p := families()
+			p["finance/payroll.md"] = page("Payroll v2")
+			return p
+		},
+		reqs: readPage, refused: true, payroll: "Mine now.",
+	}, {
+		name: "marker kept, family deleted: deleted",
+		edit: "---\ntitle: Payroll\ngenerated_by: jobfam\n---\n\nEdited.\n",
+		pages: func() map[string][]byte {
+			p := families()
+			delete(p, "finance/payroll.md")
+			return p
+		},
+		reqs: read,
+	}, {
+		name: "marker lost, family deleted: kept",
+		edit: "---\ntitle: Payroll\n---\n\nMine now.\n",
+		pages: func() map[string][]byte {
+			p := families()
+			delete(p, "finance/payroll.md")
+			return p
+		},
+		reqs: readPage, payroll: "Mine now.",
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, "direct")
+			e.run(t, families(), publish.Options{})
+			e.repo.Commit("main", "edit by hand", map[string]string{dir + "/finance/payroll.md": tc.edit})
+			e.srv.ResetRequests()
+			_, err := publish.Publish(context.Background(), e.gh, tc.pages(), publish.Options{Repo: "acme/handbook", Dir: dir})
+			if tc.refused != errors.Is(err, publish.ErrRefused) || (!tc.refused && err != nil) {
+				t.Fatalf("err = %v, refused %v", err, tc.refused)
+			}
+			if tc.refused && !strings.Contains(err.Error(), "finance/payroll.md") {
+				t.Errorf("the refusal does not name the page: %v", err)
+			}
+			if diff := cmp.Diff(tc.reqs, e.requests()); diff != "" {
+				t.Errorf("requests (-want +got):\n%s", diff)
+			}
+			files := e.repo.Files("main")
+			if got, ok := files[dir+"/finance/payroll.md"]; tc.payroll == "" && ok || !strings.Contains(got, tc.payroll) {
+				t.Errorf("payroll.md = %q, want it to hold %q", got, tc.payroll)
+			}
+			// A deleted page leaves the manifest. A page taken over by hand
+			// stays listed until the next change rewrites the manifest: the
+			// stale entry costs its one read, the marker still decides.
+			if _, ok := e.manifest(t, "main")["finance/payroll.md"]; ok && tc.payroll == "" {
+				t.Errorf("the manifest still lists the deleted payroll.md: %v", e.manifest(t, "main"))
+			}
+		})
+	}
+}
+
+// TestPageInTheWayWithManifest checks that a page the manifest does not
+// list is read when a new family would overwrite it, and refused when it
+// is hand-written.
+func TestPageInTheWayWithManifest(t *testing.T) {
+	e := newEnv(t, "direct")
+	e.run(t, families(), publish.Options{})
+	pages := families()
+	pages["hand-written.md"] = page("Clash")
+	e.srv.ResetRequests()
+	_, err := publish.Publish(context.Background(), e.gh, pages, publish.Options{Repo: "acme/handbook", Dir: dir})
+	if !errors.Is(err, publish.ErrRefused) || !strings.Contains(err.Error(), "hand-written.md") {
+		t.Errorf("err = %v, want a refusal naming hand-written.md", err)
+	}
+	if diff := cmp.Diff(readPage, e.requests()); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+}
+
+// TestNoManifest publishes into a handbook an older jobfam wrote, with
+// marked pages and no manifest: pages are read for their marker as before,
+// and the commit adds the manifest.
+func TestNoManifest(t *testing.T) {
+	e := newEnv(t, "direct")
+	e.run(t, families(), publish.Options{})
+	e.repo.Commit("main", "older jobfam", nil, manifestPath)
+	pages := families()
+	pages["finance/payroll.md"] = page("Payroll v2")
+	pages["finance/tax.md"] = page("Tax")
+	res, reqs := e.run(t, pages, publish.Options{})
+	want := []string{
+		"GET /repos/acme/handbook/git/ref/heads/main",
+		"GET /repos/acme/handbook/git/trees/SHA",
+		"GET /repos/acme/handbook/git/blobs/SHA", // payroll.md: ours?
+		"GET /repos/acme/handbook/git/blobs/SHA", // hand-written.md
+		"GET /repos/acme/handbook/git/blobs/SHA", // notes/hand-notes.md
+		"POST /repos/acme/handbook/git/trees",
+		"POST /repos/acme/handbook/git/commits",
+		"PATCH /repos/acme/handbook/git/refs/heads/main",
+	}
+	if diff := cmp.Diff(want, reqs); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+	if res.Manifest != manifestPath || len(res.Changed) != 1 || len(res.Added) != 1 {
+		t.Errorf("result %+v", res)
+	}
+	if diff := cmp.Diff(e.shas("main", "finance/accounting.md", "finance/payroll.md", "finance/tax.md"), e.manifest(t, "main")); diff != "" {
+		t.Errorf("manifest (-want +got):\n%s", diff)
+	}
+	files := e.repo.Files("main")
+	if files[dir+"/hand-written.md"] == "" || files[dir+"/notes/hand-notes.md"] == "" {
+		t.Errorf("a hand-written page went")
+	}
+
+	// Up to date but still without a manifest: nothing is written.
+	e.repo.Commit("main", "older jobfam again", nil, manifestPath)
+	res, reqs = e.run(t, pages, publish.Options{})
+	if res.Operation != publish.OpNone || writes(reqs) != 0 {
+		t.Errorf("up to date without manifest: operation %q, requests %q", res.Operation, reqs)
+	}
+}
+
+func TestForeignManifestIsRefused(t *testing.T) {
+	e := newEnv(t, "direct")
+	e.repo.Commit("main", "a file of that name", map[string]string{manifestPath: "{\"pages\": {}}\n"})
+	_, err := publish.Publish(context.Background(), e.gh, families(), publish.Options{Repo: "acme/handbook", Dir: dir})
+	if !errors.Is(err, publish.ErrRefused) || !strings.Contains(err.Error(), publish.ManifestName) {
+		t.Errorf("err = %v, want a refusal naming the manifest", err)
 	}
 	if w := writes(e.requests()); w != 0 {
 		t.Errorf("%d writes after a refusal", w)
@@ -470,6 +707,18 @@ func TestDryRunWritesNothing(t *testing.T) {
 	if !strings.Contains(res.Diff, "+++ b/"+dir+"/finance/accounting.md\n") || !strings.Contains(res.Diff, "+jobfam_family: finance/accounting\n") {
 		t.Errorf("diff:\n%s", res.Diff)
 	}
+	if res.Manifest != manifestPath || strings.Contains(res.Diff, publish.ManifestName) {
+		t.Errorf("manifest %q; the diff shows it:\n%s", res.Manifest, res.Diff)
+	}
+
+	// A page the manifest vouches for is read all the same, for the diff.
+	e.run(t, families(), publish.Options{})
+	pages := families()
+	pages["finance/payroll.md"] = page("Payroll v2")
+	res, reqs = e.run(t, pages, publish.Options{DryRun: true})
+	if writes(reqs) != 0 || !strings.Contains(res.Diff, "-title: Payroll\n+title: Payroll v2\n") {
+		t.Errorf("dry run of a change: %q\n%s", reqs, res.Diff)
+	}
 }
 
 func TestErrorsAreClearAndSecret(t *testing.T) {
@@ -538,8 +787,14 @@ func TestScale(t *testing.T) {
 			t.Fatalf("changed %d, want %d", len(res.Changed), n)
 		}
 		t.Logf("%d changed pages (of 1,000): %d requests (%d writes), %s", n, len(reqs), writes(reqs), took.Round(time.Millisecond))
-		if wantWrites := 2 + (n+99)/100; writes(reqs) != wantWrites {
-			t.Errorf("%d writes, want %d", writes(reqs), wantWrites)
+		// The reads are the ref, the tree and the manifest; the writes
+		// the chained trees of the pages and the manifest, the commit and
+		// the ref.
+		if diff := cmp.Diff(direct[:3], reqs[:3]); diff != "" {
+			t.Errorf("reads (-want +got):\n%s", diff)
+		}
+		if wantWrites := 2 + (n+1+99)/100; len(reqs) != 3+wantWrites || writes(reqs) != wantWrites {
+			t.Errorf("%d requests, %d writes; want %d, %d", len(reqs), writes(reqs), 3+wantWrites, wantWrites)
 		}
 	}
 }
