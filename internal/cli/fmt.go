@@ -9,15 +9,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/jobfam/jobfam/internal/canon"
 	"github.com/jobfam/jobfam/internal/diag"
 	"github.com/jobfam/jobfam/internal/family"
+	"github.com/jobfam/jobfam/internal/parallel"
 )
 
 func fmtCommand() *ucli.Command {
@@ -142,27 +141,12 @@ type formatted struct {
 // when ctx is done.
 func formatFiles(ctx context.Context, paths []string, s *family.Schema, write bool) []formatted {
 	out := make([]formatted, len(paths))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(paths)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				out[i].changed, out[i].err = formatFile(paths[i], displayPath(paths[i]), s, write)
-			}
-		}()
-	}
-feed:
-	for i := range paths {
-		select {
-		case jobs <- i:
-		case <-ctx.Done():
-			break feed
+	// A cancelled run leaves the files not yet started untouched.
+	_ = parallel.Each(ctx, len(paths), func() func(int) {
+		return func(i int) {
+			out[i].changed, out[i].err = formatFile(paths[i], displayPath(paths[i]), s, write)
 		}
-	}
-	close(jobs)
-	wg.Wait()
+	})
 	return out
 }
 

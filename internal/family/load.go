@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -26,6 +25,7 @@ import (
 	"cuelang.org/go/cue/parser"
 
 	"github.com/jobfam/jobfam/internal/diag"
+	"github.com/jobfam/jobfam/internal/parallel"
 )
 
 // The ids of the rules the loader applies. They are listed, with the
@@ -147,45 +147,28 @@ func (fo *Folder) load(ctx context.Context, s *Schema, visit func(*Family) []dia
 	files := fo.files
 	res := &Result{IDs: fo.IDs, Findings: slices.Clone(fo.findings)}
 
-	workers := min(runtime.GOMAXPROCS(0), len(files))
-	jobs := make(chan int)
 	out := make([]loaded, len(files))
-	var wg sync.WaitGroup
 	var werr error
 	var once sync.Once
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w := worker{schema: s}
-			for i := range jobs {
-				if err := w.ensure(); err != nil {
-					once.Do(func() { werr = err })
-					continue
-				}
-				l := w.load(files[i])
-				if visit != nil && l.family != nil {
-					l.findings = append(l.findings, visit(l.family)...)
-					l.header = l.family.Header()
-					l.family = nil
-				} else if l.family != nil {
-					l.header = l.family.Header()
-				}
-				out[i] = l
+	err := parallel.Each(ctx, len(files), func() func(int) {
+		w := worker{schema: s}
+		return func(i int) {
+			if err := w.ensure(); err != nil {
+				once.Do(func() { werr = err })
+				return
 			}
-		}()
-	}
-feed:
-	for i := range files {
-		select {
-		case jobs <- i:
-		case <-ctx.Done():
-			break feed
+			l := w.load(files[i])
+			if visit != nil && l.family != nil {
+				l.findings = append(l.findings, visit(l.family)...)
+				l.header = l.family.Header()
+				l.family = nil
+			} else if l.family != nil {
+				l.header = l.family.Header()
+			}
+			out[i] = l
 		}
-	}
-	close(jobs)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	})
+	if err != nil {
 		return nil, err
 	}
 	if werr != nil {
