@@ -279,6 +279,7 @@ func TestEscape(t *testing.T) {
 		{"line\n\nbreak", "line break"},
 		{"day-to-day", "day-to-day"},
 		{"&amp;", "&amp;amp;"},
+		{"ask @people-ops or @jane", "ask &#64;people-ops or &#64;jane"},
 	}
 	for _, tt := range tests {
 		if got := Escape(tt.in); got != tt.want {

@@ -245,6 +245,10 @@ func Escape(s string) string {
 			b.WriteString("&gt;")
 		case '&':
 			b.WriteString("&amp;")
+		case '@':
+			// A reference to a person or team in a family's text must not
+			// notify them from every pull request comment that quotes it.
+			b.WriteString("&#64;")
 		case '#', '-', '+', '=':
 			if i == 0 {
 				b.WriteByte('\\')
