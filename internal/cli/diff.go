@@ -91,34 +91,11 @@ func runDiff(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	repo, err := openRepo(c.Context, dir)
+	d, err := diffAgainst(c.Context, dir, base, s)
 	if err != nil {
 		return err
 	}
-	commit, err := repo.resolve(c.Context, base)
-	if err != nil {
-		return err
-	}
-	tmp, err := os.MkdirTemp("", "jobfam-diff-*")
-	if err != nil {
-		return fmt.Errorf("create a temporary folder: %w", err)
-	}
-	defer os.RemoveAll(tmp)
-	oldDir := filepath.Join(tmp, "base")
-	if err := repo.materialise(c.Context, commit, oldDir); err != nil {
-		return err
-	}
-
-	oldRes, err := loadSide(c.Context, oldDir, s)
-	if err != nil {
-		return fmt.Errorf("load the families at %s: %w", base, err)
-	}
-	newRes, err := loadSide(c.Context, dir, s)
-	if err != nil {
-		return err
-	}
-	oldFams, newFams, notes := comparable(oldRes, newRes, base)
-	diffs := famdiff.Families(oldFams, newFams)
+	commit, notes, diffs := d.commit, d.notes, d.diffs
 
 	w := c.App.Writer
 	if format == "json" {
@@ -148,6 +125,48 @@ func runDiff(c *ucli.Context) error {
 		return fmt.Errorf("write the diff: %w", err)
 	}
 	return nil
+}
+
+// baseDiff is what changed in a families folder since a git revision.
+type baseDiff struct {
+	commit string // the commit the revision resolved to
+	diffs  []famdiff.FamilyDiff
+	notes  []string
+	// head is the working tree's version of the families, as loaded.
+	head *family.Result
+}
+
+// diffAgainst compares the families under dir in the working tree with
+// the same folder at the git revision base, both loaded with s. The caller
+// has checked that base does not start with "-".
+func diffAgainst(ctx context.Context, dir, base string, s *family.Schema) (*baseDiff, error) {
+	repo, err := openRepo(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	commit, err := repo.resolve(ctx, base)
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp("", "jobfam-diff-*")
+	if err != nil {
+		return nil, fmt.Errorf("create a temporary folder: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	oldDir := filepath.Join(tmp, "base")
+	if err := repo.materialise(ctx, commit, oldDir); err != nil {
+		return nil, err
+	}
+	oldRes, err := loadSide(ctx, oldDir, s)
+	if err != nil {
+		return nil, fmt.Errorf("load the families at %s: %w", base, err)
+	}
+	newRes, err := loadSide(ctx, dir, s)
+	if err != nil {
+		return nil, err
+	}
+	oldFams, newFams, notes := comparable(oldRes, newRes, base)
+	return &baseDiff{commit: commit, diffs: famdiff.Families(oldFams, newFams), notes: notes, head: newRes}, nil
 }
 
 // loadSide loads one version of the families; a folder without family

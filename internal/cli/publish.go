@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"regexp"
@@ -113,42 +114,96 @@ func runPublish(c *ucli.Context) error {
 		return usagef(c, "no token: set GITHUB_TOKEN or pass --token-file")
 	}
 
-	pages, err := renderAll(c, dir)
+	res, opts, err := publishFamilies(c.Context, publishParams{
+		Families: dir, Schema: c.String("schema"),
+		Repo: repo, Branch: c.String("branch"), Dir: c.String("dir"), Mode: mode,
+		DryRun: c.Bool("dry-run"), RequireApproval: c.Bool("require-approval"),
+		APIURL: c.String("api-url"), Token: token,
+		Source: source(c.Context, dir, getenv), Log: c.App.ErrWriter,
+	})
+	var perr *paramError
+	if errors.As(err, &perr) {
+		return usagef(c, "%v", perr.err)
+	}
 	if err != nil {
 		return err
 	}
+	return printPublish(c.App.Writer, format, res, opts)
+}
+
+// publishParams is what one publish needs, from flags (jobfam publish) or
+// from the runner's environment (jobfam action publish).
+type publishParams struct {
+	Families, Schema string // the families folder and the --schema folder ("" for the default)
+	Repo, Branch     string // the handbook repository and branch
+	Dir              string // the pages' folder in the handbook
+	Mode             string // "direct" or "pr"
+	DryRun           bool
+	RequireApproval  bool
+	APIURL, Token    string
+	Source           publish.Source
+	// Log receives the findings that stop a publish, and progress notes.
+	Log io.Writer
+}
+
+// paramError is a parameter GitHub's client refused; the command line
+// reports it as a usage mistake.
+type paramError struct{ err error }
+
+func (e *paramError) Error() string { return e.err.Error() }
+
+// refusedError is publish choosing not to publish; it counts as errFindings
+// (exit 1), and its reason has been written to the log already.
+type refusedError struct{ err error }
+
+func (e *refusedError) Error() string        { return e.err.Error() }
+func (e *refusedError) Unwrap() error        { return e.err }
+func (e *refusedError) Is(target error) bool { return target == errFindings }
+
+// publishFamilies validates and renders the families and publishes them:
+// the one implementation behind jobfam publish and jobfam action publish.
+// It returns errFindings when the families have errors, or a *refusedError
+// (which is errFindings too) when publish refused; the reasons are written to
+// p.Log, and never an error that holds the
+// token.
+func publishFamilies(ctx context.Context, p publishParams) (*publish.Result, publish.Options, error) {
+	opts := publish.Options{
+		Repo: p.Repo, Branch: p.Branch, Dir: p.Dir, Mode: p.Mode,
+		DryRun: p.DryRun, RequireApproval: p.RequireApproval,
+		Source: p.Source, Log: p.Log,
+	}
+	pages, err := renderAll(ctx, p.Families, p.Schema, p.Log)
+	if err != nil {
+		return nil, opts, err
+	}
 	gh, err := publish.NewClient(publish.ClientOptions{
-		APIURL: c.String("api-url"), Token: token, Repo: repo, Mode: mode, Log: c.App.ErrWriter,
+		APIURL: p.APIURL, Token: p.Token, Repo: p.Repo, Mode: p.Mode, Log: p.Log,
 	})
 	if err != nil {
-		return usagef(c, "%v", err)
+		return nil, opts, &paramError{redact(err, p.Token)}
 	}
-	opts := publish.Options{
-		Repo: repo, Branch: c.String("branch"), Dir: c.String("dir"), Mode: mode,
-		DryRun: c.Bool("dry-run"), RequireApproval: c.Bool("require-approval"),
-		Source: source(c.Context, dir), Log: c.App.ErrWriter,
-	}
-	ctx, cancel := context.WithTimeout(c.Context, 30*time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
 	defer cancel()
 	res, err := publish.Publish(ctx, gh, pages, opts)
 	if errors.Is(err, publish.ErrRefused) {
-		fmt.Fprintf(c.App.ErrWriter, "jobfam: %v\n", err)
-		return errFindings
+		err = redact(err, p.Token)
+		fmt.Fprintf(p.Log, "jobfam: %v\n", err)
+		return nil, opts, &refusedError{err}
 	}
 	if err != nil {
-		return redact(err, token)
+		return nil, opts, redact(err, p.Token)
 	}
-	return printPublish(c, format, res, opts)
+	return res, opts, nil
 }
 
 // renderAll validates and renders every family, refusing (and printing
-// the findings) when any has errors, as render does.
-func renderAll(c *ucli.Context, dir string) (map[string][]byte, error) {
-	s, err := family.LoadSchema(schemaDir(c.String("schema"), dir))
+// the findings to stderr) when any has errors, as render does.
+func renderAll(ctx context.Context, dir, schema string, stderr io.Writer) (map[string][]byte, error) {
+	s, err := family.LoadSchema(schemaDir(schema, dir))
 	if err != nil {
 		return nil, err
 	}
-	res, err := family.Load(c.Context, dir, s)
+	res, err := family.Load(ctx, dir, s)
 	if err != nil {
 		return nil, err
 	}
@@ -156,10 +211,10 @@ func renderAll(c *ucli.Context, dir string) (map[string][]byte, error) {
 	relativize(findings)
 	if findings = diag.Sort(findings); diag.HasErrors(findings) {
 		printer, _ := report.New("text", nil)
-		if err := printer.Print(c.App.ErrWriter, findings); err != nil {
+		if err := printer.Print(stderr, findings); err != nil {
 			return nil, err
 		}
-		fmt.Fprintln(c.App.ErrWriter, "jobfam: publish publishes nothing while the families have errors: fix the findings above")
+		fmt.Fprintln(stderr, "jobfam: publish publishes nothing while the families have errors: fix the findings above")
 		return nil, errFindings
 	}
 	site := render.NewSite(&s.Policy, res.Families)
@@ -170,8 +225,7 @@ func renderAll(c *ucli.Context, dir string) (map[string][]byte, error) {
 	return pages, nil
 }
 
-func printPublish(c *ucli.Context, format string, res *publish.Result, opts publish.Options) error {
-	w := c.App.Writer
+func printPublish(w io.Writer, format string, res *publish.Result, opts publish.Options) error {
 	if format == "json" {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -213,8 +267,9 @@ func printPublish(c *ucli.Context, format string, res *publish.Result, opts publ
 }
 
 // source finds the commit the families come from: Actions' variables,
-// else the git checkout of dir (best effort: no git, no source).
-func source(ctx context.Context, dir string) publish.Source {
+// read with getenv, else the git checkout of dir (best effort: no git, no
+// source).
+func source(ctx context.Context, dir string, getenv func(string) string) publish.Source {
 	if repo, sha := getenv("GITHUB_REPOSITORY"), getenv("GITHUB_SHA"); repo != "" && sha != "" {
 		return publish.Source{Repo: repo, SHA: sha}
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
@@ -59,26 +60,10 @@ func runValidate(c *ucli.Context) error {
 	if err != nil {
 		return usagef(c, "%v", err)
 	}
-	s, err := family.LoadSchema(schemaDir(c.String("schema"), dir))
+	findings, _, err := validateFolder(c.Context, dir, c.String("schema"))
 	if err != nil {
 		return err
 	}
-	// The rules need every family's id before the first family is checked,
-	// to resolve links: the folder's files are listed before any is read.
-	folder, err := family.Open(dir)
-	if err != nil {
-		return err
-	}
-	env := &check.Env{Policy: &s.Policy, IDs: folder.IDs}
-	// Each family is checked in the worker that loaded it and then let go,
-	// so memory does not grow with the repository; the collector can then
-	// run less often (the default, 100, spends a fifth of the time in it).
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	res, err := folder.Check(c.Context, s, func(f *family.Family) []diag.Finding { return check.Family(env, f) })
-	if err != nil {
-		return err
-	}
-	findings := append(res.Findings, check.Repository(env, res.Headers)...)
 	relativize(findings)
 	findings = diag.Sort(findings)
 	if err := printer.Print(c.App.Writer, findings); err != nil {
@@ -88,6 +73,32 @@ func runValidate(c *ucli.Context) error {
 		return errFindings
 	}
 	return nil
+}
+
+// validateFolder runs validate's pipeline over dir, with the schema of
+// schemaDir(schemaFlag, dir), and returns the findings unsorted, with the
+// paths the loader gave them, and the schema it used.
+func validateFolder(ctx context.Context, dir, schemaFlag string) ([]diag.Finding, *family.Schema, error) {
+	s, err := family.LoadSchema(schemaDir(schemaFlag, dir))
+	if err != nil {
+		return nil, nil, err
+	}
+	// The rules need every family's id before the first family is checked,
+	// to resolve links: the folder's files are listed before any is read.
+	folder, err := family.Open(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	env := &check.Env{Policy: &s.Policy, IDs: folder.IDs}
+	// Each family is checked in the worker that loaded it and then let go,
+	// so memory does not grow with the repository; the collector can then
+	// run less often (the default, 100, spends a fifth of the time in it).
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	res, err := folder.Check(ctx, s, func(f *family.Family) []diag.Finding { return check.Family(env, f) })
+	if err != nil {
+		return nil, nil, err
+	}
+	return append(res.Findings, check.Repository(env, res.Headers)...), s, nil
 }
 
 // schemaDir picks the schema folder: the one asked for, else schema/ beside
@@ -117,6 +128,12 @@ func relativize(fs []diag.Finding) {
 	if err != nil {
 		return
 	}
+	relativizeTo(wd, fs)
+}
+
+// relativizeTo shows absolute paths relative to base when they lie under
+// it: the action uses the repository root, as annotations need.
+func relativizeTo(wd string, fs []diag.Finding) {
 	rel := func(p string) string {
 		if !filepath.IsAbs(p) {
 			return p

@@ -1,6 +1,7 @@
 // Package githubfake is a test double for the part of GitHub's REST API that
 // jobfam publish uses: repositories, the Git Data API (refs, commits, trees,
-// blobs), pull requests, their reviews, and the pull requests of a commit.
+// blobs), pull requests, their reviews, the pull requests of a commit, and
+// the issue comments of pull requests (what jobfam action posts).
 //
 // It is a fake, not a mock: a Server keeps real state (git objects hashed as
 // git hashes them, branches, pull requests) behind a net/http/httptest
@@ -10,7 +11,7 @@
 // Git Data API of an empty repository answers 409, a second open pull
 // request for the same head and base is refused with 422, and so on. Tests
 // can therefore assert on the state a client leaves behind (Repo.Files,
-// Repo.Log, Repo.Pulls) and on the exact requests it sent (Server.Requests),
+// Repo.Log, Repo.Pulls, Repo.Comments) and on the exact requests it sent (Server.Requests),
 // and they can make the network misbehave on purpose (Server.Inject): answer
 // an error status without applying the request, apply it and then drop the
 // connection, or apply it and answer too late.

@@ -16,6 +16,7 @@ type Repo struct {
 	obj           *objects
 	refs          map[string]string // "heads/main" -> commit sha
 	pulls         []*pull
+	comments      []*Comment // issue comments, oldest first
 	nextPull      int
 	nextReviewID  int64
 }

@@ -21,6 +21,7 @@ type Server struct {
 	mu        sync.Mutex
 	repos     map[string]*Repo // key: lower-case "owner/name"; GitHub names are case-insensitive
 	token     string
+	readOnly  map[string]bool // tokens that may only read (ReadOnlyToken)
 	requests  []Request
 	faults    []*Fault
 	rateLimit int
@@ -338,11 +339,9 @@ func faultResponse(f *Fault) response {
 
 // handle routes a request. It runs with s.mu held.
 func (s *Server) handle(r *http.Request, body []byte) response {
-	if s.token != "" {
-		auth := r.Header.Get("Authorization")
-		if auth != "Bearer "+s.token && auth != "token "+s.token {
-			return fail(http.StatusUnauthorized, "Bad credentials")
-		}
+	tok := requestToken(r)
+	if s.token != "" && tok != s.token && !s.readOnly[tok] {
+		return fail(http.StatusUnauthorized, "Bad credentials")
 	}
 	path := strings.TrimPrefix(r.URL.Path, "/api/v3")
 	segs := strings.Split(strings.Trim(path, "/"), "/")
@@ -354,6 +353,9 @@ func (s *Server) handle(r *http.Request, body []byte) response {
 		return notFound
 	}
 	rest := segs[3:]
+	if s.readOnly[tok] && isWrite(r.Method) {
+		return errReadOnly
+	}
 	c := &call{s: s, repo: repo, r: r, body: body, method: r.Method}
 	switch {
 	case len(rest) == 0:
@@ -362,6 +364,8 @@ func (s *Server) handle(r *http.Request, body []byte) response {
 		return c.routeGit(rest[1:])
 	case rest[0] == "pulls":
 		return c.routePulls(rest[1:])
+	case rest[0] == "issues":
+		return c.routeIssues(rest[1:])
 	case rest[0] == "commits" && len(rest) == 3 && rest[2] == "pulls":
 		return c.only(http.MethodGet, func() response { return c.commitPulls(rest[1]) })
 	}
