@@ -4,11 +4,13 @@
 package check
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 
 	"github.com/jobfam/jobfam/internal/diag"
 	"github.com/jobfam/jobfam/internal/family"
+	"github.com/jobfam/jobfam/internal/suggest"
 )
 
 // DocsURL is where the rules are documented; each rule's id is an anchor.
@@ -22,12 +24,62 @@ type Env struct {
 	IDs map[string]bool
 }
 
+// severity is a rule's severity under the policy, and whether it is on.
+func (env *Env) severity(r *Rule) (diag.Severity, bool) {
+	name := r.Severity
+	if env.Policy != nil {
+		if c, ok := env.Policy.Rules[r.ID]; ok {
+			name = c.Severity
+		}
+	}
+	if name == "" {
+		name = "error"
+	}
+	if name == "off" {
+		return 0, false
+	}
+	s, err := diag.ParseSeverity(name)
+	return s, err == nil
+}
+
+// CheckPolicy reports a policy that configures rules that do not exist or
+// with a severity that does not: a typo there would silently leave a rule
+// as it was.
+func CheckPolicy(p *family.Policy) error {
+	for id, c := range p.Rules {
+		if Lookup(id) == nil {
+			msg := fmt.Sprintf("policy.rules names unknown rule %q", id)
+			if s := suggest.Closest(id, ids()); s != "" {
+				msg += fmt.Sprintf(": did you mean %q?", s)
+			}
+			return errors.New(msg)
+		}
+		if c.Severity != "off" {
+			if _, err := diag.ParseSeverity(c.Severity); err != nil {
+				return fmt.Errorf("policy.rules.%s: %w (or off)", id, err)
+			}
+		}
+	}
+	return nil
+}
+
+func ids() []string {
+	var out []string
+	for _, r := range Rules() {
+		out = append(out, r.ID)
+	}
+	return out
+}
+
 // Rule is one check. Rules that the loader applies (file, syntax,
 // data-only, schema) have neither function: they are listed here so that
 // documentation, SARIF output and configuration know every rule.
 type Rule struct {
 	ID      string
 	Summary string
+	// Severity is the rule's severity unless the policy sets another:
+	// "error" (the default when empty), "warning", "info" or "off".
+	Severity string
 	// Family checks one family.
 	Family func(env *Env, f *family.Family, r *Reporter)
 	// Repository checks what families have in common, from their headers:
@@ -50,6 +102,7 @@ func Rules() []*Rule {
 		ruleExtends,
 		ruleLadderLink,
 		ruleDuplicate,
+		ruleSuppression,
 	}
 }
 
@@ -65,6 +118,7 @@ func Lookup(id string) *Rule {
 // Reporter collects one rule's findings.
 type Reporter struct {
 	rule     string
+	severity diag.Severity
 	findings []diag.Finding
 }
 
@@ -78,24 +132,27 @@ func (r *Reporter) ReportRelated(pos diag.Pos, related []diag.Pos, format string
 	r.findings = append(r.findings, diag.Finding{
 		Pos:      pos,
 		Rule:     r.rule,
-		Severity: diag.Error,
+		Severity: r.severity,
 		Message:  fmt.Sprintf(format, args...),
 		Related:  related,
 	})
 }
 
-// Family applies the rules that check one family at a time. It is safe
-// for concurrent use, so the loader's workers call it as they go.
-func Family(env *Env, f *family.Family) []diag.Finding {
-	var out []diag.Finding
+// Family applies the rules that check one family at a time, and returns
+// their findings and, apart, those that a "jobfam:ignore" comment of the
+// family silences. It is safe for concurrent use, so the loader's workers
+// call it as they go.
+func Family(env *Env, f *family.Family) (findings, suppressed []diag.Finding) {
 	for _, rule := range Rules() {
-		if rule.Family != nil {
-			r := &Reporter{rule: rule.ID}
-			rule.Family(env, f, r)
-			out = append(out, r.findings...)
+		sev, on := env.severity(rule)
+		if rule.Family == nil || !on {
+			continue
 		}
+		r := &Reporter{rule: rule.ID, severity: sev}
+		rule.Family(env, f, r)
+		findings = append(findings, r.findings...)
 	}
-	return out
+	return suppress(f, findings)
 }
 
 // Repository applies the rules that compare families, to the headers of
@@ -103,11 +160,13 @@ func Family(env *Env, f *family.Family) []diag.Finding {
 func Repository(env *Env, fams []family.Header) []diag.Finding {
 	var out []diag.Finding
 	for _, rule := range Rules() {
-		if rule.Repository != nil {
-			r := &Reporter{rule: rule.ID}
-			rule.Repository(env, fams, r)
-			out = append(out, r.findings...)
+		sev, on := env.severity(rule)
+		if rule.Repository == nil || !on {
+			continue
 		}
+		r := &Reporter{rule: rule.ID, severity: sev}
+		rule.Repository(env, fams, r)
+		out = append(out, r.findings...)
 	}
 	return out
 }
@@ -117,7 +176,8 @@ func Run(env *Env, fams []*family.Family) []diag.Finding {
 	headers := make([]family.Header, len(fams))
 	var out []diag.Finding
 	for i, f := range fams {
-		out = append(out, Family(env, f)...)
+		found, _ := Family(env, f)
+		out = append(out, found...)
 		headers[i] = f.Header()
 	}
 	return diag.Sort(append(out, Repository(env, headers)...))

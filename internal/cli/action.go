@@ -198,10 +198,11 @@ func validatePR(ctx context.Context, env *actionEnv, token string, stdout, stder
 		return err
 	}
 
-	findings, s, err := validateFolder(ctx, dir, env.path("JOBFAM_SCHEMA", ""))
+	c, err := validateFolder(ctx, dir, env.path("JOBFAM_SCHEMA", ""))
 	if err != nil {
 		return err
 	}
+	findings, s := c.findings, c.schema
 	root := env.repoRoot(ctx, dir)
 	relativizeTo(root, findings)
 	findings = diag.Sort(findings)

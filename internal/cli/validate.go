@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 
 	ucli "github.com/urfave/cli/v2"
 
@@ -41,6 +42,7 @@ Exit codes: 0 no errors, 1 findings at error severity, 2 usage or load failure.`
 		Flags: []ucli.Flag{
 			&ucli.StringFlag{Name: "schema", Usage: "read the schema and policy from `DIR`"},
 			&ucli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: " + strings.Join(report.Formats, ", ")},
+			&ucli.BoolFlag{Name: "list-suppressed", Usage: "also list, on stderr, the findings that jobfam:ignore comments silence"},
 		},
 		Action: runValidate,
 	}
@@ -60,14 +62,21 @@ func runValidate(c *ucli.Context) error {
 	if err != nil {
 		return usagef(c, "%v", err)
 	}
-	findings, _, err := validateFolder(c.Context, dir, c.String("schema"))
+	v, err := validateFolder(c.Context, dir, c.String("schema"))
 	if err != nil {
 		return err
 	}
+	findings := v.findings
 	relativize(findings)
 	findings = diag.Sort(findings)
 	if err := printer.Print(c.App.Writer, findings); err != nil {
 		return fmt.Errorf("write findings: %w", err)
+	}
+	if c.Bool("list-suppressed") {
+		relativize(v.suppressed)
+		for _, f := range diag.Sort(v.suppressed) {
+			fmt.Fprintf(c.App.ErrWriter, "%s (suppressed)\n", f)
+		}
 	}
 	if diag.HasErrors(findings) {
 		return errFindings
@@ -75,30 +84,54 @@ func runValidate(c *ucli.Context) error {
 	return nil
 }
 
+// checked is what validate's pipeline found.
+type checked struct {
+	// findings are unsorted, with the paths the loader gave them.
+	findings []diag.Finding
+	// suppressed are the findings a jobfam:ignore comment silenced.
+	suppressed []diag.Finding
+	// schema is the schema used.
+	schema *family.Schema
+}
+
 // validateFolder runs validate's pipeline over dir, with the schema of
-// schemaDir(schemaFlag, dir), and returns the findings unsorted, with the
-// paths the loader gave them, and the schema it used.
-func validateFolder(ctx context.Context, dir, schemaFlag string) ([]diag.Finding, *family.Schema, error) {
+// schemaDir(schemaFlag, dir).
+func validateFolder(ctx context.Context, dir, schemaFlag string) (*checked, error) {
 	s, err := family.LoadSchema(schemaDir(schemaFlag, dir))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
+	}
+	if err := check.CheckPolicy(&s.Policy); err != nil {
+		return nil, fmt.Errorf("schema %s: %w", s.Source, err)
 	}
 	// The rules need every family's id before the first family is checked,
 	// to resolve links: the folder's files are listed before any is read.
 	folder, err := family.Open(dir)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	env := &check.Env{Policy: &s.Policy, IDs: folder.IDs}
+	var mu sync.Mutex
+	var suppressed []diag.Finding
 	// Each family is checked in the worker that loaded it and then let go,
 	// so memory does not grow with the repository; the collector can then
 	// run less often (the default, 100, spends a fifth of the time in it).
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	res, err := folder.Check(ctx, s, func(f *family.Family) []diag.Finding { return check.Family(env, f) })
+	res, err := folder.Check(ctx, s, func(f *family.Family) []diag.Finding {
+		found, silenced := check.Family(env, f)
+		mu.Lock()
+		suppressed = append(suppressed, silenced...)
+		mu.Unlock()
+		return found
+	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return append(res.Findings, check.Repository(env, res.Headers)...), s, nil
+	return &checked{
+		findings:   append(res.Findings, check.Repository(env, res.Headers)...),
+		suppressed: suppressed,
+		schema:     s,
+	}, nil
 }
 
 // schemaDir picks the schema folder: the one asked for, else schema/ beside

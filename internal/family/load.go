@@ -343,6 +343,7 @@ func (w *worker) load(f file) loaded {
 		out.findings = append(out.findings, translate(err, f.path, root, w.shape, &w.schema.Policy, w.schema.Source != embedded)...)
 	}
 	out.family = newFamily(f.id, f.path, root, &w.schema.Policy)
+	out.family.Suppressions = b.suppressions(ast)
 	return out
 }
 

@@ -27,6 +27,17 @@ type Family struct {
 	CareerLadder          CareerLadder
 	HiringProcess         HiringProcess
 	Sections              []Section
+	// Suppressions are the file's "// jobfam:ignore <rule> <reason>"
+	// comments.
+	Suppressions []Suppression
+}
+
+// Suppression is a comment that silences one rule on the line after it,
+// or on its own line when it ends a line of data.
+type Suppression struct {
+	Pos    diag.Pos
+	Rule   string
+	Reason string
 }
 
 // Header returns the parts of f that rules across the repository compare.

@@ -34,6 +34,11 @@ type Policy struct {
 		Family []string `json:"family"`
 		Level  []string `json:"level"`
 	} `json:"required"`
+	// Rules sets rules' severities by id: "error", "warning", "info" or
+	// "off".
+	Rules map[string]struct {
+		Severity string `json:"severity"`
+	} `json:"rules"`
 }
 
 // embedded is the Source of the schema built into jobfam.
@@ -109,6 +114,10 @@ func LoadSchema(dir string) (*Schema, error) {
 	}
 	if err := pv.Decode(&s.Policy); err != nil {
 		return nil, fmt.Errorf("read policy from schema %s: %s", source, cueErrorString(err))
+	}
+	if len(s.Policy.Rules) == 0 {
+		// "rules: {}" and no rules at all mean the same.
+		s.Policy.Rules = nil
 	}
 	// The default schema checks this with #Policy; a schema of the
 	// organisation's own may not, and the model relies on it.

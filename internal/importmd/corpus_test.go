@@ -258,7 +258,8 @@ func validate(t *testing.T, dir string, s *family.Schema) (structural map[string
 	env := &check.Env{Policy: &s.Policy, IDs: res.IDs}
 	findings := res.Findings
 	for _, f := range res.Families {
-		findings = append(findings, check.Family(env, f)...)
+		found, _ := check.Family(env, f)
+		findings = append(findings, found...)
 	}
 	findings = append(findings, check.Repository(env, res.Headers)...)
 	structural = map[string]string{}
