@@ -4,6 +4,7 @@ go 1.25.0
 
 require (
 	cuelang.org/go v0.17.1
+	github.com/golangci/misspell v0.8.0
 	github.com/google/go-cmp v0.7.0
 	github.com/google/go-github/v60 v60.0.0
 	github.com/rogpeppe/go-internal v1.16.0

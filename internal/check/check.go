@@ -102,6 +102,12 @@ func Rules() []*Rule {
 		ruleExtends,
 		ruleLadderLink,
 		ruleDuplicate,
+		ruleDuplicateItem,
+		ruleSpelling,
+		ruleExperienceOrder,
+		ruleBrackets,
+		ruleInclusiveLanguage,
+		ruleTemplate,
 		ruleSuppression,
 	}
 }

@@ -3,6 +3,7 @@ package check_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -23,7 +24,8 @@ import (
 // jobfam prints. The example format is described for writers at the top of
 // docs/rules.md:
 //
-//   - A line "<!-- example: fail -->" or "<!-- example: pass -->" starts an
+//   - A line "<!-- example: fail -->" or "<!-- example: pass -->" (either
+//     may add ", with RULE on" for a rule that is off by default) starts an
 //     example. It runs to the next such line, the next heading or the end
 //     of the file.
 //   - Each ```cue block in it is one family file. Its first line is a
@@ -39,6 +41,11 @@ import (
 // no ```cue block outside an example; and no quoted finding that no example
 // produces. Every ```cue block of format.md outside an example is quoted
 // from schema/*.cue.
+
+// exampleMarker matches the line that starts an example. A rule that is
+// off by default is shown with ", with RULE on": the example then runs
+// with the policy setting that rule's severity to "warning".
+var exampleMarker = regexp.MustCompile(`^<!-- example: (fail|pass)(?:, with ([a-z-]+) on)? -->$`)
 
 // findingLine matches a line of text output: "path:line:col: message [rule]".
 var findingLine = regexp.MustCompile(`^\S+:\d+:\d+: .* \[[a-z-]+\]$`)
@@ -56,6 +63,7 @@ type example struct {
 	files   []exampleFile
 	want    []string // expected findings; nil for none
 	hasWant bool     // a ```text block was present
+	enable  string   // a rule the example's policy sets to "warning"
 }
 
 type exampleFile struct {
@@ -159,9 +167,10 @@ func parseDoc(t *testing.T, name string) *docFile {
 				section = strings.TrimSpace(h)
 				doc.sections = append(doc.sections, section)
 			}
-		case line == "<!-- example: fail -->" || line == "<!-- example: pass -->":
+		case exampleMarker.MatchString(line):
 			closeExample()
-			cur = &example{line: n, section: section, fail: strings.Contains(line, "fail")}
+			m := exampleMarker.FindStringSubmatch(line)
+			cur = &example{line: n, section: section, fail: m[1] == "fail", enable: m[2]}
 		case strings.HasPrefix(line, "<!-- example"):
 			t.Errorf("%s:%d: malformed example marker %q: write <!-- example: fail --> or <!-- example: pass -->", name, n, line)
 		}
@@ -205,7 +214,19 @@ func runExample(t *testing.T, s *family.Schema, ex *example) []string {
 	if err != nil {
 		t.Fatalf("load: %v", err)
 	}
-	findings := append(res.Findings, check.Run(&check.Env{Policy: &s.Policy, IDs: res.IDs}, res.Families)...)
+	policy := s.Policy
+	if ex.enable != "" {
+		policy.Rules = maps.Clone(policy.Rules)
+		if policy.Rules == nil {
+			policy.Rules = map[string]struct {
+				Severity string `json:"severity"`
+			}{}
+		}
+		policy.Rules[ex.enable] = struct {
+			Severity string `json:"severity"`
+		}{"warning"}
+	}
+	findings := append(res.Findings, check.Run(&check.Env{Policy: &policy, IDs: res.IDs}, res.Families)...)
 	findings = diag.Sort(findings)
 	var got []string
 	for _, f := range findings {

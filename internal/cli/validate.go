@@ -56,7 +56,7 @@ func runValidate(c *ucli.Context) error {
 	rules := check.Rules()
 	docs := make([]report.Rule, len(rules))
 	for i, r := range rules {
-		docs[i] = report.Rule{ID: r.ID, Summary: r.Summary, HelpURI: r.HelpURI()}
+		docs[i] = report.Rule{ID: r.ID, Summary: r.Summary, HelpURI: r.HelpURI(), Level: sarifLevel(r.Severity)}
 	}
 	printer, err := report.New(c.String("format"), docs)
 	if err != nil {
@@ -182,4 +182,17 @@ func relativizeTo(wd string, fs []diag.Finding) {
 			fs[i].Related[j].File = rel(fs[i].Related[j].File)
 		}
 	}
+}
+
+// sarifLevel is the SARIF level of a rule's default severity.
+func sarifLevel(severity string) string {
+	switch severity {
+	case "warning":
+		return "warning"
+	case "info":
+		return "note"
+	case "off":
+		return "none"
+	}
+	return "error"
 }

@@ -39,6 +39,38 @@ type Policy struct {
 	Rules map[string]struct {
 		Severity string `json:"severity"`
 	} `json:"rules"`
+	// Template holds the thresholds and phrases of the template rule.
+	Template TemplatePolicy `json:"template"`
+	// Spelling maps misspelt words to their correction, beyond the
+	// common misspellings the spelling rule knows.
+	Spelling map[string]string `json:"spelling"`
+	// InclusiveLanguage is the wording the inclusive-language rule
+	// reports.
+	InclusiveLanguage []Term `json:"inclusiveLanguage"`
+}
+
+// Term is wording that excludes candidates, and what to write instead.
+type Term struct {
+	// Term is a word or phrase, matched whole and ignoring case.
+	Term string `json:"term"`
+	// Why says whom the wording excludes, completing "<term> ...".
+	Why     string   `json:"why"`
+	Suggest []string `json:"suggest"`
+	// Except lists longer phrases that hold Term and are fine.
+	Except []string `json:"except"`
+}
+
+// TemplatePolicy is what GitLab's written job-family template asks for.
+type TemplatePolicy struct {
+	Indicators struct {
+		Min int `json:"min"`
+		Max int `json:"max"`
+	} `json:"indicators"`
+	// NoExperienceUpToGrade is the highest grade whose requirements may
+	// not ask for years of experience.
+	NoExperienceUpToGrade int      `json:"noExperienceUpToGrade"`
+	Location              []string `json:"location"`
+	Vacancy               []string `json:"vacancy"`
 }
 
 // embedded is the Source of the schema built into jobfam.
@@ -118,6 +150,12 @@ func LoadSchema(dir string) (*Schema, error) {
 	if len(s.Policy.Rules) == 0 {
 		// "rules: {}" and no rules at all mean the same.
 		s.Policy.Rules = nil
+	}
+	if len(s.Policy.Spelling) == 0 {
+		s.Policy.Spelling = nil
+	}
+	if len(s.Policy.InclusiveLanguage) == 0 {
+		s.Policy.InclusiveLanguage = nil
 	}
 	// The default schema checks this with #Policy; a schema of the
 	// organisation's own may not, and the model relies on it.

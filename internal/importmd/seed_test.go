@@ -38,6 +38,16 @@ func importSeed(t *testing.T) (seed []byte, res *Result) {
 	return seed, res
 }
 
+// seedCorrections are the mistakes of the seed page that the family
+// converted by hand corrects, because a content rule reports them: the
+// importer keeps a page's words as they are.
+var seedCorrections = []struct{ why, old, new string }{
+	{"spelling", "stretegic alignment", "strategic alignment"},
+	{"spelling", "Strong conflic resolution", "Strong conflict resolution"},
+	{"experience-order", "2-3 of experience", "2-3 years of experience"},
+	{"brackets", "sales or product (m", "sales or product"},
+}
+
 // TestSeedMatchesHandConversion checks that importing the seed gives the
 // data of the family converted by hand, and the same tracks in particular.
 func TestSeedMatchesHandConversion(t *testing.T) {
@@ -46,7 +56,14 @@ func TestSeedMatchesHandConversion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(jsonOf(t, hand), jsonOf(t, res.CUE)); diff != "" {
+	imported := string(res.CUE)
+	for _, c := range seedCorrections {
+		if !strings.Contains(imported, c.old) {
+			t.Fatalf("correction %q no longer applies to the imported seed: %q not found", c.why, c.old)
+		}
+		imported = strings.ReplaceAll(imported, c.old, c.new)
+	}
+	if diff := cmp.Diff(jsonOf(t, hand), jsonOf(t, []byte(imported))); diff != "" {
 		t.Errorf("imported seed differs from %s (-hand +imported):\n%s", seedFamily, diff)
 	}
 	if res.ID != "finance/it-program-management-office" {

@@ -40,6 +40,22 @@ var seedNormalisations = []struct{ why, old, new string }{
 		"the sub-heading repeating the section's heading is not part of the model",
 		"## Performance Indicators\n\n### Performance Indicators (PI)\n\n", "## Performance Indicators\n\n",
 	},
+	{
+		"the family corrects the seed's misspellings, which the spelling rule reports",
+		"stretegic alignment", "strategic alignment",
+	},
+	{
+		"the family corrects the seed's misspellings, which the spelling rule reports",
+		"Strong conflic resolution", "Strong conflict resolution",
+	},
+	{
+		"the family writes the unit the seed left out, which the experience-order rule reports",
+		"2-3 of experience", "2-3 years of experience",
+	},
+	{
+		"the family drops the seed's cut-off \"(m\", which the brackets rule reports",
+		"sales or product (m", "sales or product",
+	},
 }
 
 // TestSeedHTML checks that the page rendered from the seed family reads as

@@ -19,7 +19,12 @@ import (
 )
 
 // Rule describes a rule for formats that list rules (SARIF).
-type Rule struct{ ID, Summary, HelpURI string }
+type Rule struct {
+	ID, Summary, HelpURI string
+	// Level is the rule's default SARIF level ("error", "warning", "note"
+	// or "none"); empty means "error".
+	Level string
+}
 
 // Printer writes findings in one output format.
 type Printer interface {

@@ -135,14 +135,18 @@ func (p sarifPrinter) Print(w io.Writer, findings []diag.Finding) error {
 // finding whose rule was not given (such as a loader error) gets an entry
 // of its own at the end, so that every ruleIndex points at its rule.
 //
-// Rule has no severity of its own, so a rule's default level is the level
-// of its first finding, which is how this run configured it, and "error"
-// for a rule without findings.
+// A rule's default level is the level of its first finding, which is how
+// this run configured it, else the rule's own Level, else "error".
 func (p sarifPrinter) driverRules(findings []diag.Finding) ([]sarifRule, map[string]int) {
 	level := make(map[string]string)
 	for _, f := range findings {
 		if _, ok := level[f.Rule]; !ok {
 			level[f.Rule] = sarifLevel(f.Severity)
+		}
+	}
+	for _, r := range p.rules {
+		if _, ok := level[r.ID]; !ok && r.Level != "" {
+			level[r.ID] = r.Level
 		}
 	}
 	levelOf := func(id string) string {

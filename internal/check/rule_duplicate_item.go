@@ -1,0 +1,113 @@
+package check
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/jobfam/jobfam/internal/diag"
+	"github.com/jobfam/jobfam/internal/family"
+)
+
+var ruleDuplicateItem = &Rule{
+	ID:       "duplicate-item",
+	Summary:  "a list repeats one of its bullets, or a level repeats a bullet of the level it extends",
+	Severity: "warning",
+	Family:   checkDuplicateItem,
+}
+
+// checkDuplicateItem finds bullets that a reader meets twice: twice in one
+// list, which is usually a copy-and-paste slip, or in a level and again in
+// the level whose list it extends, where the page already shows it under
+// "Extends the ... plus:".
+func checkDuplicateItem(env *Env, f *family.Family, r *Reporter) {
+	for _, l := range f.Levels {
+		dupInList(r, l.Responsibilities, "responsibility", fmt.Sprintf(" of level %q", l.ID))
+		dupInList(r, l.Requirements, "requirement", fmt.Sprintf(" of level %q", l.ID))
+	}
+	dupInList(r, f.HiringProcess.Steps, "hiring step", "")
+	var indicators []family.Text
+	for _, pi := range f.PerformanceIndicators {
+		indicators = append(indicators, pi.Title)
+	}
+	dupInList(r, indicators, "performance indicator", "")
+
+	byID := make(map[string]*family.Level, len(f.Levels))
+	for _, l := range f.Levels {
+		byID[l.ID] = l
+	}
+	for _, l := range f.Levels {
+		dupExtended(r, byID, l, "responsibility", "responsibilities",
+			func(l *family.Level) family.Text { return l.Extends.Responsibilities },
+			func(l *family.Level) []family.Text { return l.Responsibilities })
+		dupExtended(r, byID, l, "requirement", "requirements",
+			func(l *family.Level) family.Text { return l.Extends.Requirements },
+			func(l *family.Level) []family.Text { return l.Requirements })
+	}
+}
+
+// dupInList reports every item that repeats an earlier item of items.
+func dupInList(r *Reporter, items []family.Text, kind, of string) {
+	seen := map[string]int{}
+	for i, it := range items {
+		key := itemKey(it.Value)
+		if key == "" {
+			continue
+		}
+		if j, ok := seen[key]; ok {
+			r.ReportRelated(it.Node.Pos, []diag.Pos{items[j].Node.Pos},
+				"%s %d%s repeats %s %d, %q: remove one of them", kind, i+1, of, kind, j+1, shorten(items[j].Value))
+			continue
+		}
+		seen[key] = i
+	}
+}
+
+// dupExtended reports the items of l that a level it extends, directly or
+// through others, already lists.
+func dupExtended(r *Reporter, byID map[string]*family.Level, l *family.Level, kind, plural string,
+	ext func(*family.Level) family.Text, items func(*family.Level) []family.Text) {
+	type origin struct {
+		level *family.Level
+		item  family.Text
+	}
+	inherited := map[string]origin{}
+	visited := map[string]bool{l.ID: true}
+	for t := byID[ext(l).Value]; ext(l).Set() && t != nil && !visited[t.ID]; {
+		visited[t.ID] = true
+		for _, it := range items(t) {
+			if key := itemKey(it.Value); key != "" {
+				if _, ok := inherited[key]; !ok {
+					inherited[key] = origin{t, it}
+				}
+			}
+		}
+		if !ext(t).Set() {
+			break
+		}
+		t = byID[ext(t).Value]
+	}
+	for _, it := range items(l) {
+		o, ok := inherited[itemKey(it.Value)]
+		if !ok {
+			continue
+		}
+		r.ReportRelated(it.Node.Pos, []diag.Pos{o.item.Node.Pos},
+			"level %q repeats %s %q of level %q, whose %s it extends: remove it here", l.ID, kind, shorten(o.item.Value), o.level.ID, plural)
+	}
+}
+
+// itemKey compares bullets as a reader would: ignoring case, spacing and
+// the punctuation that ends them.
+func itemKey(s string) string {
+	s = strings.ToLower(strings.Join(strings.Fields(s), " "))
+	return strings.TrimRight(s, ".,;:!? ")
+}
+
+// shorten keeps quoted bullets in findings readable.
+func shorten(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 60 {
+		return string(r[:57]) + "..."
+	}
+	return s
+}

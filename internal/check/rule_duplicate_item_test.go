@@ -1,0 +1,87 @@
+package check
+
+import (
+	"strconv"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// listLevel returns a level block with the given requirements and extra
+// fields, for rules that read requirements.
+func listLevel(id, title string, grade int, reqs, extra string) string {
+	return "\t" + `"` + id + `": {
+		title: "` + title + `"
+		grade: ` + strconv.Itoa(grade) + `
+		responsibilities: ["Does the work of a ` + title + `."]
+		requirements: [` + reqs + `]
+` + extra + `	}
+`
+}
+
+func TestDuplicateItem(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string
+	}{
+		{
+			name: "distinct bullets",
+			files: map[string]string{
+				"families/a/one.cue": fam("One", level("senior", "Senior Engineer", 7, "")+level("staff", "Staff Engineer", 8, ""), ladder),
+			},
+		},
+		{
+			name: "a requirement twice, ignoring case, spacing and the final period",
+			files: map[string]string{
+				"families/a/one.cue": fam("One", listLevel("senior", "Senior Engineer", 7, `"Knows SQL.", "Writes well.", "knows  SQL"`, ""), ladder),
+			},
+			want: []string{
+				`families/a/one.cue:8:48: requirement 3 of level "senior" repeats requirement 1, "Knows SQL.": remove one of them [duplicate-item]`,
+			},
+		},
+		{
+			name: "a performance indicator twice",
+			files: map[string]string{
+				"families/a/one.cue": `title: "One"
+description: "Builds and runs example systems."
+levels: {
+` + level("senior", "Senior Engineer", 7, "") + `}
+performanceIndicators: [{title: "Examples shipped"}, {title: "Examples Shipped!"}]
+hiringProcess: steps: ["Screening call with a recruiter"]
+` + ladder,
+			},
+			want: []string{
+				`families/a/one.cue:11:62: performance indicator 2 repeats performance indicator 1, "Examples shipped": remove one of them [duplicate-item]`,
+			},
+		},
+		{
+			name: "a level repeats a bullet of the level it extends, transitively",
+			files: map[string]string{
+				"families/a/one.cue": fam("One",
+					listLevel("junior", "Junior Engineer", 6, `"Knows SQL."`, "")+
+						listLevel("senior", "Senior Engineer", 7, `"Leads projects."`, "\t\textends: requirements: \"junior\"\n")+
+						listLevel("staff", "Staff Engineer", 8, `"Sets direction.", "Knows SQL"`, "\t\textends: requirements: \"senior\"\n"), ladder),
+			},
+			want: []string{
+				`families/a/one.cue:21:37: level "staff" repeats requirement "Knows SQL." of level "junior", whose requirements it extends: remove it here [duplicate-item]`,
+			},
+		},
+		{
+			name: "levels that do not extend may share bullets",
+			files: map[string]string{
+				"families/a/one.cue": fam("One",
+					listLevel("junior", "Junior Engineer", 6, `"Knows SQL."`, "")+
+						listLevel("senior", "Senior Engineer", 7, `"Knows SQL."`, ""), ladder),
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := run(t, "duplicate-item", tt.files)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("findings mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
