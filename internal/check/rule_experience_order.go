@@ -54,6 +54,11 @@ type yearsAsk struct {
 func requiredYears(l *family.Level) []yearsAsk {
 	var out []yearsAsk
 	for _, t := range l.Requirements {
+		// yearsRE needs "year" or "yrs", in any case; most requirements
+		// have neither, and the pattern is the costly part.
+		if !mentionsYears(t.Value) {
+			continue
+		}
 		for _, m := range yearsRE.FindAllStringSubmatchIndex(t.Value, -1) {
 			before := strings.ToLower(t.Value[:m[0]])
 			if strings.HasSuffix(before, "within ") || strings.HasSuffix(before, "last ") || strings.HasSuffix(before, "past ") || notExperienceRE.MatchString(t.Value[m[1]:]) {
@@ -89,6 +94,10 @@ func checkExperienceOrder(env *Env, f *family.Family, r *Reporter) {
 			}
 		}
 		for _, t := range l.Requirements {
+			// noYearsRE needs "experience" after a digit.
+			if !strings.Contains(strings.ToLower(t.Value), "experience") || !strings.ContainsAny(t.Value, "0123456789") {
+				continue
+			}
 			for _, m := range noYearsRE.FindAllStringSubmatchIndex(t.Value, -1) {
 				num := t.Value[m[2]:m[3]]
 				r.Report(posAt(t, m[0]), "%q does not say what the number counts: write %q", t.Value[m[0]:m[1]], num+" years"+t.Value[m[3]:m[1]])
@@ -134,4 +143,15 @@ func checkExperienceOrder(env *Env, f *family.Family, r *Reporter) {
 				levelName(l), l.Grade.Value, a.text, most.text, levelName(most.level), most.level.Grade.Value)
 		}
 	}
+}
+
+// mentionsYears reports whether s holds "ye" or "yr" in any case, as every
+// unit yearsRE accepts ("year", "years", "yrs") does.
+func mentionsYears(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		if (s[i] == 'y' || s[i] == 'Y') && (s[i+1] == 'r' || s[i+1] == 'R' || s[i+1] == 'e' || s[i+1] == 'E') {
+			return true
+		}
+	}
+	return false
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/jobfam/jobfam/internal/family"
 )
@@ -25,10 +27,35 @@ func checkInclusiveLanguage(env *Env, f *family.Family, r *Reporter) {
 		return
 	}
 	terms := compileTerms(env.Policy.InclusiveLanguage)
-	for _, t := range f.TextFields() {
+	// The text of the whole family, once: a term whose key word the
+	// family never uses is not looked for in any of its texts, which is
+	// nearly every term of nearly every family.
+	texts := f.TextFields()
+	var all strings.Builder
+	for _, t := range texts {
+		all.WriteString(t.Value)
+		all.WriteByte('\n')
+	}
+	used := keysUsed(strings.ToLower(all.String()), terms)
+	var present []compiledTerm
+	for _, ct := range terms {
+		if used[ct.key] {
+			present = append(present, ct)
+		}
+	}
+	if len(present) == 0 {
+		return
+	}
+	terms = present
+	for _, t := range texts {
 		s := prose(t.Value)
+		// A text without a term's key word cannot hold the term.
+		lower := strings.ToLower(s)
 		var taken [][2]int
 		for _, ct := range terms {
+			if !containsWord(lower, ct.key) {
+				continue
+			}
 		matches:
 			for _, m := range ct.re.FindAllStringIndex(s, -1) {
 				for _, e := range ct.except {
@@ -56,6 +83,9 @@ type compiledTerm struct {
 	family.Term
 	re     *regexp.Regexp
 	except []*regexp.Regexp
+	// key is the term's longest word in lower case: a text without it
+	// cannot match.
+	key string
 }
 
 // termCache holds the compiled terms of the last list seen: a run has one
@@ -76,7 +106,7 @@ func compileTerms(list []family.Term) []compiledTerm {
 	}
 	terms := make([]compiledTerm, 0, len(list))
 	for _, t := range list {
-		ct := compiledTerm{Term: t, re: phrase(t.Term)}
+		ct := compiledTerm{Term: t, re: phrase(t.Term), key: keyWord(t.Term)}
 		for _, e := range t.Except {
 			ct.except = append(ct.except, phrase(e))
 		}
@@ -102,4 +132,71 @@ func phrase(p string) *regexp.Regexp {
 		re += `\b`
 	}
 	return regexp.MustCompile(`(?i)` + re)
+}
+
+// notWordRune splits text into the words a term's first word is one of.
+func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+
+// keyWord is the longest word of a term, in lower case, as notWordRune
+// splits text ("s/he" gives "he", not "s", which every possessive has): a
+// text that lacks it cannot hold the term.
+func keyWord(term string) string {
+	key := strings.ToLower(term)
+	if ws := strings.FieldsFunc(key, notWordRune); len(ws) > 0 {
+		key = ws[0]
+		for _, w := range ws[1:] {
+			if len(w) > len(key) {
+				key = w
+			}
+		}
+	}
+	return key
+}
+
+// containsWord reports whether w stands in s as a whole word: not inside a
+// longer word ("he" in "the" does not count).
+func containsWord(s, w string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], w)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(w)
+		before, _ := utf8.DecodeLastRuneInString(s[:start])
+		after, _ := utf8.DecodeRuneInString(s[end:])
+		if (start == 0 || notWordRune(before)) && (end == len(s) || notWordRune(after)) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+// keysUsed returns the terms' key words that stand as words in s: one pass
+// over the words of s, each looked up among the keys.
+func keysUsed(s string, terms []compiledTerm) map[string]bool {
+	keys := make(map[string]bool, len(terms))
+	for _, ct := range terms {
+		keys[ct.key] = false
+	}
+	used := map[string]bool{}
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if notWordRune(r) {
+			i += n
+			continue
+		}
+		j := i + n
+		for j < len(s) {
+			r, n := utf8.DecodeRuneInString(s[j:])
+			if notWordRune(r) {
+				break
+			}
+			j += n
+		}
+		if _, ok := keys[s[i:j]]; ok {
+			used[s[i:j]] = true
+		}
+		i = j
+	}
+	return used
 }

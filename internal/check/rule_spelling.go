@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/golangci/misspell"
 
@@ -27,57 +29,101 @@ func checkSpelling(env *Env, f *family.Family, r *Reporter) {
 	if env.Policy != nil {
 		words = env.Policy.Spelling
 	}
-	rep := replacer(words)
+	dict := dictionary(words)
 	for _, t := range f.TextFields() {
 		s := prose(t.Value)
-		_, diffs := rep.Replace(s)
-		if len(diffs) == 0 {
-			continue
-		}
-		lineStart := []int{0}
-		for i := range len(s) {
-			if s[i] == '\n' {
-				lineStart = append(lineStart, i+1)
+		for start := 0; start < len(s); {
+			word, off := nextWord(s, start)
+			if word == "" {
+				break
 			}
-		}
-		for _, d := range diffs {
-			if strings.ToUpper(d.Original) == d.Original {
-				// An acronym, such as "OMRE", is not a misspelt word.
+			start = off + len(word)
+			lower := word
+			if hasUpper(word) {
+				lower = strings.ToLower(word)
+			}
+			corrected, ok := dict[lower]
+			if !ok || strings.ToUpper(word) == word {
+				// Not a known misspelling, or an acronym such as "OMRE".
 				continue
 			}
-			off := lineStart[d.Line-1] + d.Column
-			r.Report(wordPos(t, off, d.Original), "%q is misspelt: write %q instead", d.Original, d.Corrected)
+			if r, size := utf8.DecodeRuneInString(word); unicode.IsUpper(r) && size > 0 {
+				c, n := utf8.DecodeRuneInString(corrected)
+				corrected = string(unicode.ToUpper(c)) + corrected[n:]
+			}
+			r.Report(wordPos(t, off, word), "%q is misspelt: write %q instead", word, corrected)
 		}
 	}
 }
 
-// replacers caches a compiled misspell.Replacer by the policy's word list:
-// compiling the default list takes a while, and every family needs it.
-var replacers sync.Map // string -> *misspell.Replacer
+// nextWord returns the first word of s at or after byte offset from, and
+// its offset: a run of letters, with apostrophes inside it ("doesnt" and
+// "doesn't" are both words).
+func nextWord(s string, from int) (string, int) {
+	i := from
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsLetter(r) {
+			break
+		}
+		i += n
+	}
+	j := i
+	for j < len(s) {
+		r, n := utf8.DecodeRuneInString(s[j:])
+		if !unicode.IsLetter(r) && !(r == '\'' && j+n < len(s) && j > i && isLetterAt(s, j+n)) {
+			break
+		}
+		j += n
+	}
+	return s[i:j], i
+}
 
-// replacer returns a Replacer for misspell's default list plus words. A
-// word of the policy replaces misspell's own correction of that word.
-func replacer(words map[string]string) *misspell.Replacer {
+func isLetterAt(s string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsLetter(r)
+}
+
+// dictionaries caches the misspelling -> correction map by the policy's
+// word list: misspell's default list has tens of thousands of entries, and
+// every family needs it.
+var dictionaries sync.Map // string -> map[string]string
+
+// dictionary returns misspell's default list plus words, keyed by the
+// misspelling in lower case. Looking up whole words in a map is what
+// "whole words only" means, and it is far faster than misspell's own
+// replacer, which matches inside words and then checks each candidate
+// with regular expressions. A word of the policy replaces misspell's own
+// correction of that word.
+func dictionary(words map[string]string) map[string]string {
 	keys := make([]string, 0, len(words))
 	for k := range words {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
 	var key strings.Builder
-	var pairs []string
 	for _, k := range keys {
 		key.WriteString(k + "\x00" + words[k] + "\x00")
-		pairs = append(pairs, strings.ToLower(k), words[k])
 	}
-	if rep, ok := replacers.Load(key.String()); ok {
-		return rep.(*misspell.Replacer)
+	if d, ok := dictionaries.Load(key.String()); ok {
+		return d.(map[string]string)
 	}
-	rep := &misspell.Replacer{Replacements: misspell.DictMain}
-	rep.RemoveRule(keys)
-	// At one position the earliest rule that matches wins, so the
-	// policy's words go first.
-	rep.Replacements = slices.Concat(pairs, rep.Replacements)
-	rep.Compile()
-	got, _ := replacers.LoadOrStore(key.String(), rep)
-	return got.(*misspell.Replacer)
+	d := make(map[string]string, len(misspell.DictMain)/2+len(words))
+	for i := 0; i+1 < len(misspell.DictMain); i += 2 {
+		d[strings.ToLower(misspell.DictMain[i])] = misspell.DictMain[i+1]
+	}
+	for k, v := range words {
+		d[strings.ToLower(k)] = v
+	}
+	got, _ := dictionaries.LoadOrStore(key.String(), d)
+	return got.(map[string]string)
+}
+
+func hasUpper(s string) bool {
+	for _, r := range s {
+		if unicode.IsUpper(r) {
+			return true
+		}
+	}
+	return false
 }
