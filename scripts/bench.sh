@@ -100,7 +100,7 @@ measure() {
 	else
 		dir=$tmp/json$n
 		cd "$dir"
-		cmd=("$cue" vet -d '#Family' "$root/schema/family.cue" "$root/schema/policy.cue" dept-*/family-*.json)
+		cmd=("$cue" vet -d '#Family' "$root"/schema/*.cue dept-*/family-*.json)
 		cd "$root"
 	fi
 	for ((try = 1; ; try++)); do
