@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/jobfam/jobfam/internal/diag"
 	"github.com/jobfam/jobfam/internal/family"
@@ -103,23 +104,41 @@ func dupExtended(r *Reporter, byID map[string]*family.Level, l *family.Level, ki
 // itemKey compares bullets as a reader would: ignoring case, spacing and
 // the punctuation that ends them.
 func itemKey(s string) string {
-	// One pass and one allocation: the rule keys every bullet of every
-	// family, so this is most of its time.
-	var b strings.Builder
-	b.Grow(len(s))
+	// One pass and one allocation, with ASCII handled byte by byte: the
+	// rule keys every bullet of every family, so this is most of its time.
+	b := make([]byte, 0, len(s))
 	space := false
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' {
+				space = len(b) > 0
+				continue
+			}
+			if space {
+				b = append(b, ' ')
+				space = false
+			}
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
 		if unicode.IsSpace(r) {
-			space = b.Len() > 0
+			space = len(b) > 0
 			continue
 		}
 		if space {
-			b.WriteByte(' ')
+			b = append(b, ' ')
 			space = false
 		}
-		b.WriteRune(unicode.ToLower(r))
+		b = utf8.AppendRune(b, unicode.ToLower(r))
 	}
-	return strings.TrimRight(b.String(), ".,;:!? ")
+	return strings.TrimRight(string(b), ".,;:!? ")
 }
 
 // shorten keeps quoted bullets in findings readable.

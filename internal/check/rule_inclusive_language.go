@@ -48,9 +48,14 @@ func checkInclusiveLanguage(env *Env, f *family.Family, r *Reporter) {
 	}
 	terms = present
 	for _, t := range texts {
+		// A text without a term's key word cannot hold the term; only a
+		// text with one is worth blanking out its code and links for.
+		lower := strings.ToLower(t.Value)
+		if !slices.ContainsFunc(terms, func(ct compiledTerm) bool { return containsWord(lower, ct.key) }) {
+			continue
+		}
 		s := prose(t.Value)
-		// A text without a term's key word cannot hold the term.
-		lower := strings.ToLower(s)
+		lower = strings.ToLower(s)
 		var taken [][2]int
 		for _, ct := range terms {
 			if !containsWord(lower, ct.key) {

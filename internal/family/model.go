@@ -30,6 +30,8 @@ type Family struct {
 	// Suppressions are the file's "// jobfam:ignore <rule> <reason>"
 	// comments.
 	Suppressions []Suppression
+
+	texts []Text // TextFields, once made
 }
 
 // Suppression is a comment that silences one rule on the line after it,
@@ -117,7 +119,18 @@ func (i Int) Set() bool { return i.Node != nil }
 // the order of the page, for rules that read prose; each keeps its Node,
 // which places a finding inside the text.
 func (f *Family) TextFields() []Text {
-	var out []Text
+	// Several rules read every text of a family; the list is made once.
+	// A family is checked by one goroutine at a time, so the cache needs
+	// no lock.
+	if f.texts != nil {
+		return f.texts
+	}
+	f.texts = f.textFields()
+	return f.texts
+}
+
+func (f *Family) textFields() []Text {
+	out := []Text{}
 	add := func(ts ...Text) {
 		for _, t := range ts {
 			if t.Set() {
