@@ -62,6 +62,13 @@ func checkSpelling(env *Env, f *family.Family, r *Reporter) {
 func nextWord(s string, from int) (string, int) {
 	i := from
 	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if asciiLetter(c) {
+				break
+			}
+			i++
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if unicode.IsLetter(r) {
 			break
@@ -70,8 +77,16 @@ func nextWord(s string, from int) (string, int) {
 	}
 	j := i
 	for j < len(s) {
+		if c := s[j]; c < utf8.RuneSelf {
+			// ASCII, byte by byte: most text is.
+			if asciiLetter(c) || (c == '\'' && j > i && j+1 < len(s) && isLetterAt(s, j+1)) {
+				j++
+				continue
+			}
+			break
+		}
 		r, n := utf8.DecodeRuneInString(s[j:])
-		if !unicode.IsLetter(r) && !(r == '\'' && j+n < len(s) && j > i && isLetterAt(s, j+n)) {
+		if !unicode.IsLetter(r) {
 			break
 		}
 		j += n
@@ -79,7 +94,12 @@ func nextWord(s string, from int) (string, int) {
 	return s[i:j], i
 }
 
+func asciiLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
 func isLetterAt(s string, i int) bool {
+	if s[i] < utf8.RuneSelf {
+		return asciiLetter(s[i])
+	}
 	r, _ := utf8.DecodeRuneInString(s[i:])
 	return unicode.IsLetter(r)
 }
@@ -120,9 +140,9 @@ func dictionary(words map[string]string) map[string]string {
 }
 
 func hasUpper(s string) bool {
-	for _, r := range s {
-		if unicode.IsUpper(r) {
-			return true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			return true // Non-ASCII may be upper case: let ToLower decide.
 		}
 	}
 	return false
