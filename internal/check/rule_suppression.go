@@ -31,10 +31,12 @@ func checkSuppressions(env *Env, f *family.Family, r *Reporter) {
 
 // suppress splits findings into those that stand and those a valid
 // suppression comment silences: a comment applies to its own line and to
-// the line after it. Findings of this rule cannot be silenced.
+// the line after it. A silenced finding's message ends with the comment's
+// reason, for reviewers. Findings of this rule cannot be silenced.
 func suppress(f *family.Family, findings []diag.Finding) (kept, silenced []diag.Finding) {
 	for _, fd := range findings {
-		if fd.Rule != ruleSuppression.ID && silencedBy(f.Suppressions, fd) {
+		if s := silencer(f.Suppressions, fd); s != nil && fd.Rule != ruleSuppression.ID {
+			fd.Message += " (silenced: " + s.Reason + ")"
 			silenced = append(silenced, fd)
 			continue
 		}
@@ -43,12 +45,13 @@ func suppress(f *family.Family, findings []diag.Finding) (kept, silenced []diag.
 	return kept, silenced
 }
 
-func silencedBy(sups []family.Suppression, fd diag.Finding) bool {
-	for _, s := range sups {
+// silencer returns the suppression that silences fd, or nil.
+func silencer(sups []family.Suppression, fd diag.Finding) *family.Suppression {
+	for i, s := range sups {
 		if s.Rule == fd.Rule && s.Reason != "" && s.Pos.File == fd.Pos.File &&
 			(fd.Pos.Line == s.Pos.Line || fd.Pos.Line == s.Pos.Line+1) {
-			return true
+			return &sups[i]
 		}
 	}
-	return false
+	return nil
 }

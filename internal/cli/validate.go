@@ -75,7 +75,7 @@ func runValidate(c *ucli.Context) error {
 	if c.Bool("list-suppressed") {
 		relativize(v.suppressed)
 		for _, f := range diag.Sort(v.suppressed) {
-			fmt.Fprintf(c.App.ErrWriter, "%s (suppressed)\n", f)
+			fmt.Fprintln(c.App.ErrWriter, f)
 		}
 	}
 	if diag.HasErrors(findings) {
