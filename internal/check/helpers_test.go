@@ -75,3 +75,12 @@ func level(id, title string, grade int, extra string) string {
 ` + extra + `	}
 `
 }
+
+// withIntro returns a repository of one family whose one level has the
+// given intro, on line 9, starting at column 11: the prose rules' tests
+// vary only that text.
+func withIntro(s string) map[string]string {
+	return map[string]string{
+		"families/a/one.cue": fam("One", level("senior", "Senior Engineer", 7, "\t\tintro: \""+s+"\"\n"), ladder),
+	}
+}

@@ -7,13 +7,6 @@ import (
 )
 
 func TestInclusiveLanguage(t *testing.T) {
-	// intro returns a family whose one level has the given intro, on
-	// line 9, starting at column 11.
-	intro := func(s string) map[string]string {
-		return map[string]string{
-			"families/a/one.cue": fam("One", level("senior", "Senior Engineer", 7, "\t\tintro: \""+s+"\"\n"), ladder),
-		}
-	}
 	tests := []struct {
 		name  string
 		files map[string]string
@@ -21,18 +14,18 @@ func TestInclusiveLanguage(t *testing.T) {
 	}{
 		{
 			name:  "inclusive wording",
-			files: intro("An expert who is fluent in English joins a team that values alignment."),
+			files: withIntro("An expert who is fluent in English joins a team that values alignment."),
 		},
 		{
 			name:  "a word",
-			files: intro("A Rockstar engineer."),
+			files: withIntro("A Rockstar engineer."),
 			want: []string{
 				`families/a/one.cue:9:13: "Rockstar" is jargon that signals a young, male culture: write "expert" or "skilled" instead [inclusive-language]`,
 			},
 		},
 		{
 			name:  "a phrase, ignoring case and spacing, reported once",
-			files: intro("A Native  English speaker; he/she reports weekly."),
+			files: withIntro("A Native  English speaker; he/she reports weekly."),
 			want: []string{
 				`families/a/one.cue:9:13: "Native  English speaker" excludes fluent speakers who learned English later: write "fluent in English" instead [inclusive-language]`,
 				`families/a/one.cue:9:38: "he/she" leaves out people who are neither: write "they" instead [inclusive-language]`,
@@ -40,22 +33,22 @@ func TestInclusiveLanguage(t *testing.T) {
 		},
 		{
 			name:  "whole words only",
-			files: intro("The youngest product line; a Guyana office; dominated markets."),
+			files: withIntro("The youngest product line; a Guyana office; dominated markets."),
 		},
 		{
 			name:  "a phrase the term's exceptions allow",
-			files: intro("Works with Ernst & Young in a young company."),
+			files: withIntro("Works with Ernst & Young in a young company."),
 		},
 		{
 			name:  "the term outside its exceptions",
-			files: intro("Joins a young company with a young team."),
+			files: withIntro("Joins a young company with a young team."),
 			want: []string{
 				`families/a/one.cue:9:40: "young" discriminates by age: write "early-career" instead [inclusive-language]`,
 			},
 		},
 		{
 			name:  "URLs and code are not prose",
-			files: intro("See https://example.com/rockstar and `ninja`."),
+			files: withIntro("See https://example.com/rockstar and `ninja`."),
 		},
 	}
 	for _, tt := range tests {

@@ -7,13 +7,6 @@ import (
 )
 
 func TestSpelling(t *testing.T) {
-	// intro returns a family whose one level has the given intro, on
-	// line 9, starting at column 11.
-	intro := func(s string) map[string]string {
-		return map[string]string{
-			"families/a/one.cue": fam("One", level("senior", "Senior Engineer", 7, "\t\tintro: \""+s+"\"\n"), ladder),
-		}
-	}
 	tests := []struct {
 		name  string
 		files map[string]string
@@ -21,36 +14,36 @@ func TestSpelling(t *testing.T) {
 	}{
 		{
 			name:  "correct spelling",
-			files: intro("Leads strategic planning and resolves conflicts."),
+			files: withIntro("Leads strategic planning and resolves conflicts."),
 		},
 		{
 			name:  "a word of the policy's list",
-			files: intro("Leads stretegic planning."),
+			files: withIntro("Leads stretegic planning."),
 			want: []string{
 				`families/a/one.cue:9:17: "stretegic" is misspelt: write "strategic" instead [spelling]`,
 			},
 		},
 		{
 			name:  "a common misspelling, keeping its capital",
-			files: intro("Acheive the goals."),
+			files: withIntro("Acheive the goals."),
 			want: []string{
 				`families/a/one.cue:9:11: "Acheive" is misspelt: write "Achieve" instead [spelling]`,
 			},
 		},
 		{
 			name:  "the policy's correction replaces misspell's",
-			files: intro("Shares practies."),
+			files: withIntro("Shares practies."),
 			want: []string{
 				`families/a/one.cue:9:18: "practies" is misspelt: write "practices" instead [spelling]`,
 			},
 		},
 		{
 			name:  "whole words only",
-			files: intro("Resolves conflicts; conflict resolution."),
+			files: withIntro("Resolves conflicts; conflict resolution."),
 		},
 		{
 			name:  "each occurrence at its own place",
-			files: intro("Strong conflic resolution, and conflic avoidance."),
+			files: withIntro("Strong conflic resolution, and conflic avoidance."),
 			want: []string{
 				`families/a/one.cue:9:18: "conflic" is misspelt: write "conflict" instead [spelling]`,
 				`families/a/one.cue:9:42: "conflic" is misspelt: write "conflict" instead [spelling]`,
@@ -58,11 +51,11 @@ func TestSpelling(t *testing.T) {
 		},
 		{
 			name:  "URLs, link targets, code spans and acronyms are not prose",
-			files: intro("See https://example.com/acheive, [the plan](/stretegic/) and `acheive` for OMRE."),
+			files: withIntro("See https://example.com/acheive, [the plan](/stretegic/) and `acheive` for OMRE."),
 		},
 		{
 			name: "a multi-line string",
-			files: intro(`""
+			files: withIntro(`""
 			Plans the roadmap.
 			Owns the stretegic plan.
 			""`),
