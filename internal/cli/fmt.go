@@ -115,19 +115,15 @@ func runFmt(c *ucli.Context) error {
 
 // countFiles says "1 file", "2 files and 1 folder", "1 folder".
 func countFiles(files, folders int) string {
-	plural := func(n int, what string) string {
-		if n == 1 {
-			return "1 " + what
-		}
-		return fmt.Sprintf("%d %ss", n, what)
-	}
+	f := fmt.Sprintf("%d %s", files, plural(files, "file", "files"))
+	d := fmt.Sprintf("%d %s", folders, plural(folders, "folder", "folders"))
 	switch {
 	case folders == 0:
-		return plural(files, "file")
+		return f
 	case files == 0:
-		return plural(folders, "folder")
+		return d
 	}
-	return plural(files, "file") + " and " + plural(folders, "folder")
+	return f + " and " + d
 }
 
 // formatted is what became of one file.

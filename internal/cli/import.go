@@ -105,8 +105,8 @@ func runImport(c *ucli.Context) error {
 		}
 	}
 	fmt.Fprintf(c.App.Writer, "%d %s imported, %d fully modelled, %d with verbatim sections, %d %s\n",
-		sum.pages, pluralWord(sum.pages, "page", "pages"), sum.modelled, sum.verbatim,
-		sum.warnings, pluralWord(sum.warnings, "warning", "warnings"))
+		sum.pages, plural(sum.pages, "page", "pages"), sum.modelled, sum.verbatim,
+		sum.warnings, plural(sum.warnings, "warning", "warnings"))
 	if failed {
 		return errImport
 	}
@@ -267,11 +267,4 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-func pluralWord(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

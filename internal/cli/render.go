@@ -264,6 +264,7 @@ func writePage(out, name string, data []byte) (bool, error) {
 	return true, nil
 }
 
+// plural picks the word for a count of n.
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return one
