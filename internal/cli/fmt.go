@@ -3,9 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -170,37 +168,12 @@ func formatFile(path, name string, s *family.Schema, write bool) (changed bool, 
 	return true, nil
 }
 
-// readFamily reads a family file that is a regular file, not a link, and
-// not larger than the loader reads.
+// readFamily reads a family file as the loader does: a regular file, not
+// a link, and not larger than the loader reads.
 func readFamily(path, name string) ([]byte, fs.FileInfo, error) {
-	info, err := os.Lstat(path)
-	if err != nil {
-		return nil, nil, fileError(name, "family file cannot be read: %v", cause(err))
-	}
-	switch mode := info.Mode(); {
-	case mode&fs.ModeSymlink != 0:
-		return nil, nil, fileError(name, "family file is a symbolic link, so it is not formatted: links could point outside the repository, so copy the file instead")
-	case !mode.IsRegular():
-		return nil, nil, fileError(name, "family file is not a regular file, so it is not formatted: replace it with a plain file")
-	case info.Size() > family.MaxFileSize:
-		return nil, nil, fileError(name, "family file is %d bytes, more than the limit of %d, so it is not formatted", info.Size(), family.MaxFileSize)
-	}
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, nil, fileError(name, "family file cannot be read: %v", cause(err))
-	}
-	defer fh.Close()
-	// The file was checked by name; check that the one opened is the same,
-	// so a swap between the two steps cannot slip a link or pipe through.
-	if opened, err := fh.Stat(); err != nil || !os.SameFile(opened, info) {
-		return nil, nil, fileError(name, "family file changed while it was being read: run again")
-	}
-	src, err := io.ReadAll(io.LimitReader(fh, family.MaxFileSize+1))
-	if err != nil {
-		return nil, nil, fileError(name, "family file cannot be read: %v", err)
-	}
-	if len(src) > family.MaxFileSize {
-		return nil, nil, fileError(name, "family file is more than the limit of %d bytes, so it is not formatted", family.MaxFileSize)
+	src, info, problem := family.ReadFile(path)
+	if problem != nil {
+		return nil, nil, fileError(name, "not formatted: %s", problem.Message)
 	}
 	return src, info, nil
 }
@@ -251,15 +224,6 @@ func replaceFile(path, name string, info fs.FileInfo, data []byte) error {
 // line as validate places it, so that editors can show it.
 func fileError(name, format string, args ...any) error {
 	return fmt.Errorf("%s: %s", diag.Pos{File: name, Line: 1, Col: 1}, fmt.Sprintf(format, args...))
-}
-
-// cause is the reason an operation on a file failed, without the
-// operation and path that the message already gives.
-func cause(err error) error {
-	if u := errors.Unwrap(err); u != nil {
-		return u
-	}
-	return err
 }
 
 // displayPath shows path as validate shows it: relative to the working

@@ -356,41 +356,68 @@ func syntaxHint(format string) string {
 	return ": this is not valid CUE"
 }
 
-// readFile reads a family file without following links, and refuses what
-// cannot be a family: links, devices, pipes, huge files, text that is not
-// UTF-8. It returns the source with a byte-order mark removed and CRLF line
-// endings made LF, which keeps every line and column where an editor shows
-// it.
-func readFile(f file) ([]byte, loaded, bool) {
-	mode := f.info.Mode()
+// readRaw reads the file at path, which info describes as found by name,
+// refusing links, special files and files over MaxFileSize.
+func readRaw(path string, info fs.FileInfo) ([]byte, loaded, bool) {
+	mode := info.Mode()
 	switch {
 	case mode&fs.ModeSymlink != 0:
-		return nil, fileFinding(f.path, 0, 0, "family file is a symbolic link: links could point outside the repository, so copy the file instead"), false
+		return nil, fileFinding(path, 0, 0, "family file is a symbolic link: links could point outside the repository, so copy the file instead"), false
 	case !mode.IsRegular():
-		return nil, fileFinding(f.path, 0, 0, "family file is a %s, not a regular file: replace it with a plain file", kindOfFile(mode)), false
-	case f.info.Size() > MaxFileSize:
-		return nil, fileFinding(f.path, 0, 0, "family file is %d bytes, more than the limit of %d: split the family or move long text out", f.info.Size(), MaxFileSize), false
+		return nil, fileFinding(path, 0, 0, "family file is a %s, not a regular file: replace it with a plain file", kindOfFile(mode)), false
+	case info.Size() > MaxFileSize:
+		return nil, fileFinding(path, 0, 0, "family file is %d bytes, more than the limit of %d: split the family or move long text out", info.Size(), MaxFileSize), false
 	}
-	fh, err := os.Open(f.path)
+	fh, err := os.Open(path)
 	if err != nil {
-		return nil, fileFinding(f.path, 0, 0, "family file cannot be read: %v", errors.Unwrap(err)), false
+		return nil, fileFinding(path, 0, 0, "family file cannot be read: %v", errors.Unwrap(err)), false
 	}
 	defer fh.Close()
 	// The file was checked by name; check that the one opened is the same,
 	// so a swap between the two steps cannot slip a link or pipe through.
-	if info, err := fh.Stat(); err != nil || !os.SameFile(info, f.info) {
-		return nil, fileFinding(f.path, 0, 0, "family file changed while it was being read: run again"), false
+	if opened, err := fh.Stat(); err != nil || !os.SameFile(opened, info) {
+		return nil, fileFinding(path, 0, 0, "family file changed while it was being read: run again"), false
 	}
 	// The size read by name sizes the buffer; the limit still holds if
 	// the file grew since.
-	buf := bytes.NewBuffer(make([]byte, 0, f.info.Size()+bytes.MinRead))
+	buf := bytes.NewBuffer(make([]byte, 0, info.Size()+bytes.MinRead))
 	_, err = buf.ReadFrom(io.LimitReader(fh, MaxFileSize+1))
 	src := buf.Bytes()
 	if err != nil {
-		return nil, fileFinding(f.path, 0, 0, "family file cannot be read: %v", err), false
+		return nil, fileFinding(path, 0, 0, "family file cannot be read: %v", err), false
 	}
 	if len(src) > MaxFileSize {
-		return nil, fileFinding(f.path, 0, 0, "family file is more than the limit of %d bytes: split the family or move long text out", MaxFileSize), false
+		return nil, fileFinding(path, 0, 0, "family file is more than the limit of %d bytes: split the family or move long text out", MaxFileSize), false
+	}
+	return src, loaded{}, true
+}
+
+// ReadFile reads the family file at path as the loader does, for commands
+// that rewrite family files: without following a link, refusing what
+// cannot be a family (a link, a device or pipe, a file over MaxFileSize).
+// It returns the source as written and the file's information, or a
+// finding of rule "file" that says why the file was not read.
+func ReadFile(path string) ([]byte, fs.FileInfo, *diag.Finding) {
+	info, err := os.Lstat(path)
+	if err != nil {
+		l := fileFinding(path, 0, 0, "family file cannot be read: %v", errors.Unwrap(err))
+		return nil, nil, &l.findings[0]
+	}
+	src, l, ok := readRaw(path, info)
+	if !ok {
+		return nil, nil, &l.findings[0]
+	}
+	return src, info, nil
+}
+
+// readFile reads a family file for the loader: as ReadFile, then without
+// a byte-order mark and with CRLF line endings made LF, which keeps every
+// line and column where an editor shows it, and refusing text that is not
+// UTF-8.
+func readFile(f file) ([]byte, loaded, bool) {
+	src, l, ok := readRaw(f.path, f.info)
+	if !ok {
+		return nil, l, false
 	}
 	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
 	if !utf8.Valid(src) {
