@@ -75,9 +75,10 @@ type Result struct {
 // Header is what rules across the repository compare between families:
 // small enough to keep for every family of a large repository.
 type Header struct {
-	ID    string
-	File  string
-	Title Text
+	ID      string
+	File    string
+	Title   Text
+	Aliases []Text
 }
 
 // Folder is a families folder whose files have been listed but not yet

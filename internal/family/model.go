@@ -22,6 +22,7 @@ type Family struct {
 	Title                 Text
 	Description           Text
 	FrontMatter           Text
+	Aliases               []Text
 	Levels                []*Level
 	PerformanceIndicators []Indicator
 	CareerLadder          CareerLadder
@@ -44,7 +45,7 @@ type Suppression struct {
 
 // Header returns the parts of f that rules across the repository compare.
 func (f *Family) Header() Header {
-	return Header{ID: f.ID, File: f.File, Title: f.Title}
+	return Header{ID: f.ID, File: f.File, Title: f.Title, Aliases: f.Aliases}
 }
 
 // Level is one level of a family.
@@ -166,6 +167,7 @@ func newFamily(id, file string, root *Node, p *Policy) *Family {
 	f.Title = text(root.Get("title"))
 	f.Description = text(root.Get("description"))
 	f.FrontMatter = text(root.Get("frontMatter"))
+	f.Aliases = texts(root.Get("aliases"))
 	if levels := root.Get("levels"); levels != nil && levels.Kind == KindStruct {
 		for _, fl := range levels.Fields {
 			if fl.Value.Kind != KindStruct {

@@ -81,6 +81,13 @@ func (p *page) frontMatter() {
 	if p.fam.Description.Set() {
 		fmt.Fprintf(&b, "description: %s\n", yamlString(p.fam.Description.Value, true))
 	}
+	if len(p.fam.Aliases) > 0 {
+		// Hugo answers at each alias with a redirect to this page.
+		b.WriteString("aliases:\n")
+		for _, a := range p.fam.Aliases {
+			fmt.Fprintf(&b, "  - %s\n", yamlString(a.Value, false))
+		}
+	}
 	if fm := strings.Trim(p.fam.FrontMatter.Value, "\n"); fm != "" {
 		b.WriteString(fm + "\n")
 	}
