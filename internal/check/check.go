@@ -102,6 +102,7 @@ func Rules() []*Rule {
 		ruleExtends,
 		ruleLadderLink,
 		ruleDuplicate,
+		ruleAlias,
 		ruleDuplicateItem,
 		ruleSpelling,
 		ruleExperienceOrder,
