@@ -51,9 +51,12 @@ type FamilyDiff struct {
 	CareerLadder          *Ladder   `json:"careerLadder,omitempty"`
 	HiringProcess         *Hiring   `json:"hiringProcess,omitempty"`
 
-	Description *Change         `json:"description,omitempty"`
-	FrontMatter *Change         `json:"frontMatter,omitempty"`
-	Sections    []SectionChange `json:"sections,omitempty"`
+	Description *Change `json:"description,omitempty"`
+	FrontMatter *Change `json:"frontMatter,omitempty"`
+	// Aliases are the old URLs the page answers at: removing one breaks
+	// the links that still use it.
+	Aliases  *ListDiff       `json:"aliases,omitempty"`
+	Sections []SectionChange `json:"sections,omitempty"`
 }
 
 // Change is a value before and after; "" stands for absent.
@@ -205,6 +208,7 @@ func Family(old, new *family.Family) (FamilyDiff, bool) {
 	d.TitleChange = change(old.Title.Value, new.Title.Value)
 	d.Description = change(old.Description.Value, new.Description.Value)
 	d.FrontMatter = change(old.FrontMatter.Value, new.FrontMatter.Value)
+	d.Aliases = listDiff(values(old.Aliases), values(new.Aliases), false)
 
 	oldLevels := make(map[string]*family.Level, len(old.Levels))
 	for _, l := range old.Levels {
@@ -251,7 +255,7 @@ func Family(old, new *family.Family) (FamilyDiff, bool) {
 	}
 	d.Sections = sectionDiff(old.Sections, new.Sections)
 
-	changed := d.TitleChange != nil || d.Description != nil || d.FrontMatter != nil ||
+	changed := d.TitleChange != nil || d.Description != nil || d.FrontMatter != nil || d.Aliases != nil ||
 		len(d.Grades) > 0 || len(d.LevelsAdded) > 0 || len(d.LevelsRemoved) > 0 || len(d.Levels) > 0 ||
 		d.PerformanceIndicators != nil || d.CareerLadder != nil || d.HiringProcess != nil || len(d.Sections) > 0
 	return d, changed

@@ -173,15 +173,18 @@ func TestFamilies(t *testing.T) {
 			name: "grade removed, sections and front matter",
 			old: map[string]string{"finance/payroll": payroll + `
 frontMatter: "weight: 3"
+aliases: ["/job-families/finance/payroll/senior/", "/job-families/finance/payroll_old/"]
 sections: [{heading: "Benefits", body: "Old body."}, {heading: "Gone", body: "x"}]`},
 			new: map[string]string{"finance/payroll": edit(payroll, "grade: 6\n", "", "pays people", "pays everyone") + `
 frontMatter: "weight: 4"
+aliases: ["/job-families/finance/payroll/senior/"]
 sections: [{heading: "Benefits", body: "New body."}, {heading: "Fresh", body: "y", before: "levels"}]`},
 			want: []FamilyDiff{{
 				ID: "finance/payroll", Title: "Payroll", Status: Changed,
 				Grades:      []GradeChange{{Level: "specialist", Title: "Payroll Specialist", Before: ptr(6)}},
 				Description: &Change{Before: "Payroll pays people.", After: "Payroll pays everyone."},
 				FrontMatter: &Change{Before: "weight: 3", After: "weight: 4"},
+				Aliases:     &ListDiff{Removed: []string{"/job-families/finance/payroll_old/"}},
 				Sections: []SectionChange{
 					{Heading: "Benefits", Status: Changed, Before: "Old body.", After: "New body."},
 					{Heading: "Fresh", Status: Added, After: "y (before levels)"},
@@ -323,6 +326,7 @@ func TestMarkdownGolden(t *testing.T) {
 			`"Payroll pays people."`, `"Payroll pays everyone."`,
 		) + `
 performanceIndicators: [{title: "On-time payroll", url: "https://example.com/kpi"}]
+aliases: ["/job-families/finance/payroll/senior/"]
 sections: [{heading: "Benefits", body: "New body."}]`}},
 		{"addremove", map[string]string{"finance/payroll": payroll}, map[string]string{"finance/accounting": `title: "Accounting", levels: lead: {title: "Lead", grade: 10, track: "management"}`}},
 		{"hostile", map[string]string{"finance/payroll": payroll}, map[string]string{"finance/payroll": hostile}},

@@ -121,6 +121,7 @@ func writeFamily(b *bufio.Writer, d FamilyDiff) {
 	if d.FrontMatter != nil {
 		writeList(b, "Front matter", []string{changeText(d.FrontMatter)})
 	}
+	writeList(b, "Old URLs (aliases)", listItems("Alias", d.Aliases))
 	writeList(b, "Sections", sectionItems(d.Sections))
 }
 
