@@ -3,13 +3,17 @@ package cli
 import (
 	"bytes"
 	"flag"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/jobfam/jobfam/internal/githubfake"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected output in testdata")
@@ -35,10 +39,15 @@ func TestScripts(t *testing.T) {
 		UpdateScripts:       *update,
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
+		Setup: func(env *testscript.Env) error {
+			env.Values[githubKey{}] = &githubHolder{repos: map[string]*githubfake.Repo{}}
+			return nil
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"mkfile": cmdMkfile,
 			"nest":   cmdNest,
 			"subst":  cmdSubst,
+			"github": cmdGitHub,
 		},
 	})
 }
@@ -101,6 +110,93 @@ func cmdSubst(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("subst: %s does not contain %q", args[2], old)
 	}
 	ts.Check(os.WriteFile(path, bytes.ReplaceAll(src, []byte(old), []byte(repl)), 0o666))
+}
+
+// cmdGitHub runs the project's fake of GitHub for a script: jobfam
+// publish reaches it through GITHUB_API_URL, as on an Actions runner, so
+// that scripts show the commands people type.
+//
+//	github start OWNER/NAME DIR   serve a repository whose main branch
+//	                              holds DIR's files; set GITHUB_API_URL
+//	                              and GITHUB_TOKEN
+//	github files OWNER/NAME BRANCH FILE
+//	                              write the branch's files, one path a
+//	                              line, to FILE
+//	github show OWNER/NAME BRANCH PATH FILE
+//	                              write one file of the branch to FILE
+//	github log OWNER/NAME BRANCH FILE
+//	                              write the branch's commit messages'
+//	                              first lines, newest first, to FILE
+func cmdGitHub(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: github start|files|show|log ...")
+	}
+	h := ts.Value(githubKey{}).(*githubHolder)
+	repo := func(name string) *githubfake.Repo {
+		r := h.repos[name]
+		if r == nil {
+			ts.Fatalf("github: no repository %s: run 'github start %s DIR' first", name, name)
+		}
+		return r
+	}
+	switch {
+	case args[0] == "start" && len(args) == 3:
+		owner, name, ok := strings.Cut(args[1], "/")
+		if !ok {
+			ts.Fatalf("github start: OWNER/NAME, not %q", args[1])
+		}
+		srv := githubfake.New()
+		ts.Defer(srv.Close)
+		const token = "github-fake-token"
+		srv.RequireToken(token)
+		files := map[string]string{}
+		root := ts.MkAbs(args[2])
+		ts.Check(filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := os.ReadFile(p)
+			rel, _ := filepath.Rel(root, p)
+			files[filepath.ToSlash(rel)] = string(data)
+			return err
+		}))
+		r := srv.AddRepo(owner, name)
+		r.Commit("main", "initial", files)
+		h.repos[args[1]] = r
+		ts.Setenv("GITHUB_API_URL", strings.TrimSuffix(srv.URL(), "/"))
+		ts.Setenv("GITHUB_TOKEN", token)
+	case args[0] == "files" && len(args) == 4:
+		files := repo(args[1]).Files(args[2])
+		paths := make([]string, 0, len(files))
+		for p := range files {
+			paths = append(paths, p+"\n")
+		}
+		slices.Sort(paths)
+		writeFile(ts, args[3], []byte(strings.Join(paths, "")))
+	case args[0] == "show" && len(args) == 5:
+		src, ok := repo(args[1]).Files(args[2])[args[3]]
+		if !ok {
+			ts.Fatalf("github show: %s has no %s on %s", args[1], args[3], args[2])
+		}
+		writeFile(ts, args[4], []byte(src))
+	case args[0] == "log" && len(args) == 4:
+		var b strings.Builder
+		for _, c := range repo(args[1]).Log(args[2]) {
+			first, _, _ := strings.Cut(c.Message, "\n")
+			b.WriteString(first + "\n")
+		}
+		writeFile(ts, args[3], []byte(b.String()))
+	default:
+		ts.Fatalf("usage: github start OWNER/NAME DIR | files OWNER/NAME BRANCH FILE | show OWNER/NAME BRANCH PATH FILE | log OWNER/NAME BRANCH FILE")
+	}
+}
+
+// githubKey is the key of a script's githubHolder in its Values.
+type githubKey struct{}
+
+// githubHolder keeps the repositories of a script's fake GitHub.
+type githubHolder struct {
+	repos map[string]*githubfake.Repo
 }
 
 // writeFile writes a file of the script, creating its folder.
