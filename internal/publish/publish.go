@@ -175,29 +175,12 @@ func (p *plan) empty() bool { return len(p.changes) == 0 }
 // Without a manifest (a handbook published by an older jobfam) every page
 // that differs, and every page no family renders, is read.
 func (p *publisher) plan(ctx context.Context, treeish string) (*plan, error) {
-	treeSHA, entries, err := p.gh.GetTree(ctx, treeish)
+	treeSHA, have, err := p.readDir(ctx, treeish)
 	if err != nil {
-		var e *Error
-		if !errors.As(err, &e) || (e.Status != 404 && e.Status != 422) {
-			return nil, err
-		}
-		// The API does not take a commit for a tree: read the commit.
-		c, err := p.gh.GetCommit(ctx, treeish)
-		if err != nil {
-			return nil, err
-		}
-		if treeSHA, entries, err = p.gh.GetTree(ctx, c.Tree); err != nil {
-			return nil, err
-		}
+		return nil, err
 	}
 	pl := &plan{tree: treeSHA, old: map[string]string{}}
-	have := map[string]string{}
 	prefix := p.opts.Dir + "/"
-	for _, e := range entries {
-		if e.Type == "blob" && strings.HasPrefix(e.Path, prefix) {
-			have[e.Path] = e.SHA
-		}
-	}
 	mf, err := p.readManifest(ctx, have)
 	if err != nil {
 		return nil, err
