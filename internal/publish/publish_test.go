@@ -912,3 +912,46 @@ func (e *env) requestsWithQuery() []string {
 	}
 	return out
 }
+
+// TestScaleTruncated is TestScale in a handbook too large for one tree
+// listing: 1,000 jobfam pages in one folder of --dir and 5,000 other
+// files. With a limit of 2,000 entries the whole tree's listing is
+// truncated and the folder's is not; with 100 both are. The figures are
+// in docs/performance.md.
+func TestScaleTruncated(t *testing.T) {
+	for _, tc := range []struct {
+		limit int
+		reads int // ref, truncated listing, root, content/, the folder..., manifest
+	}{
+		{2000, 6},
+		{100, 8}, // the folder's listing truncated too: job-families/ and f/ one level each
+	} {
+		for _, n := range []int{1, 1000} {
+			e := newEnv(t, "direct")
+			others := map[string]string{}
+			for i := range 5000 {
+				others[fmt.Sprintf("assets/%02d/file-%04d.txt", i%50, i)] = fmt.Sprintf("file %d\n", i)
+			}
+			e.repo.Commit("main", "a large handbook", others, dir+"/hand-written.md", dir+"/notes/hand-notes.md")
+			pages := map[string][]byte{}
+			for i := range 1000 {
+				pages[fmt.Sprintf("f/family-%04d.md", i)] = page(fmt.Sprintf("Family %d", i))
+			}
+			e.run(t, pages, publish.Options{})
+			e.repo.SetTreeLimit(tc.limit)
+			for i := range n {
+				pages[fmt.Sprintf("f/family-%04d.md", i)] = page(fmt.Sprintf("Family %d, v2", i))
+			}
+			start := time.Now()
+			res, reqs := e.run(t, pages, publish.Options{})
+			took := time.Since(start)
+			if len(res.Changed) != n {
+				t.Fatalf("changed %d, want %d", len(res.Changed), n)
+			}
+			t.Logf("tree limit %d, %d changed pages (of 1,000): %d requests (%d writes), %s", tc.limit, n, len(reqs), writes(reqs), took.Round(time.Millisecond))
+			if wantWrites := 2 + (n+1+99)/100; len(reqs) != tc.reads+wantWrites || writes(reqs) != wantWrites {
+				t.Errorf("%d requests, %d writes; want %d, %d", len(reqs), writes(reqs), tc.reads+wantWrites, wantWrites)
+			}
+		}
+	}
+}
