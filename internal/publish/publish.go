@@ -251,7 +251,10 @@ func (p *plan) empty() bool { return len(p.changes) == 0 }
 // Only a page edited since jobfam wrote it, or one the manifest does not
 // list that is in the way of a family, is read (each once per run).
 // Without a manifest (a handbook published by an older jobfam) every page
-// that differs, and every page no family renders, is read.
+// that differs, and every page no family renders, is read. A page the
+// manifest does not list is read too when a family's page serves its URL
+// (claimedBy): its marker decides whether it is a hand-written page in
+// the way, refused or, with Options.Adopt, replaced or deleted.
 func (p *publisher) plan(ctx context.Context, treeish string) (*plan, error) {
 	treeSHA, have, err := p.readDir(ctx, treeish)
 	if err != nil {
