@@ -44,6 +44,7 @@ func TestActionMetadata(t *testing.T) {
 		"handbook-dir":     {Default: "content/job-families"},
 		"mode":             {Default: "direct"},
 		"require-approval": {Default: "false"},
+		"adopt":            {Default: "false"},
 		"token":            {Default: "${{ github.token }}"},
 		"comment":          {Default: "true"},
 	}
@@ -105,7 +106,7 @@ func TestActionMetadata(t *testing.T) {
 		"JOBFAM_COMMAND": "command", "JOBFAM_PATH": "path", "JOBFAM_SCHEMA": "schema",
 		"JOBFAM_COMMENT": "comment", "JOBFAM_HANDBOOK_REPO": "handbook-repo",
 		"JOBFAM_HANDBOOK_BRANCH": "handbook-branch", "JOBFAM_HANDBOOK_DIR": "handbook-dir",
-		"JOBFAM_MODE": "mode", "JOBFAM_REQUIRE_APPROVAL": "require-approval", "GITHUB_TOKEN": "token",
+		"JOBFAM_MODE": "mode", "JOBFAM_REQUIRE_APPROVAL": "require-approval", "JOBFAM_ADOPT": "adopt", "GITHUB_TOKEN": "token",
 	} {
 		if want := "${{ inputs." + input + " }}"; run.Env[env] != want {
 			t.Errorf("run step: env %s = %q, want %q", env, run.Env[env], want)

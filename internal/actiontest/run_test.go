@@ -242,6 +242,7 @@ func TestActionPlumbing(t *testing.T) {
 	}
 	want := "args=action validate\ncwd=" + ws + "\n" + strings.Join([]string{
 		"GITHUB_TOKEN=" + token,
+		"JOBFAM_ADOPT=false",
 		"JOBFAM_COMMAND=validate",
 		"JOBFAM_COMMENT=true",
 		"JOBFAM_HANDBOOK_BRANCH=main",

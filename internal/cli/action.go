@@ -34,6 +34,7 @@ Inputs (action.yml passes each input through env:):
   JOBFAM_HANDBOOK_DIR       publish: the pages' folder (default: content/job-families)
   JOBFAM_MODE               publish: direct or pr (default: direct)
   JOBFAM_REQUIRE_APPROVAL   publish: true or false (default: false)
+  JOBFAM_ADOPT              publish: adopt hand-written pages in the way, true or false (default: false)
   GITHUB_TOKEN              the token; never printed
 
 Runner variables: GITHUB_EVENT_PATH, GITHUB_EVENT_NAME, GITHUB_REPOSITORY,
@@ -305,6 +306,9 @@ func publishMerge(ctx context.Context, env *actionEnv, token string, stdout, std
 	if p.RequireApproval, err = env.bool("JOBFAM_REQUIRE_APPROVAL", false); err != nil {
 		return err
 	}
+	if p.Adopt, err = env.bool("JOBFAM_ADOPT", false); err != nil {
+		return err
+	}
 	switch {
 	case p.Repo == "":
 		return errors.New("JOBFAM_HANDBOOK_REPO is not set: name the handbook repository, OWNER/NAME")
@@ -374,6 +378,10 @@ func publishSummary(res *publish.Result, opts publish.Options) string {
 	default:
 		fmt.Fprintf(&b, ":white_check_mark: Pull request %s: %s (%d %s into %s).\n", res.Operation, res.PullRequestURL, total, plural(total, "page", "pages"), where)
 	}
+	adopted := map[string]string{}
+	for _, a := range res.Adopted {
+		adopted[a.Path] = " (hand-written, adopted)"
+	}
 	listed := 0
 	for _, s := range []struct {
 		verb  string
@@ -386,7 +394,7 @@ func publishSummary(res *publish.Result, opts publish.Options) string {
 			if listed++; listed > 100 {
 				continue
 			}
-			fmt.Fprintf(&b, "- %s %s\n", s.verb, famdiff.Code(p))
+			fmt.Fprintf(&b, "- %s %s%s\n", s.verb, famdiff.Code(p), adopted[p])
 		}
 	}
 	if listed > 100 {

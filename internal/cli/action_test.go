@@ -19,6 +19,7 @@ import (
 
 	"github.com/jobfam/jobfam/internal/diag"
 	"github.com/jobfam/jobfam/internal/githubfake"
+	"github.com/jobfam/jobfam/internal/publish"
 )
 
 // actionToken is the token of the action tests; it must never be printed.
@@ -544,6 +545,7 @@ func TestActionPublishRefuses(t *testing.T) {
 		{"no token", map[string]string{"GITHUB_TOKEN": ""}, ExitError, "GITHUB_TOKEN is not set"},
 		{"wrong token", map[string]string{"GITHUB_TOKEN": actionToken + "x"}, ExitError, "401"},
 		{"not approved", map[string]string{"JOBFAM_REQUIRE_APPROVAL": "true"}, ExitFindings, "is not merged"},
+		{"bad adopt", map[string]string{"JOBFAM_ADOPT": "yes"}, ExitError, `JOBFAM_ADOPT is "yes": use true or false`},
 	} {
 		env := map[string]string{}
 		for k, v := range base {
@@ -606,6 +608,28 @@ func TestFenceFor(t *testing.T) {
 	for in, want := range map[string]string{"": "```", "a `b` c": "```", "```go\n```": "````", "`````": "``````"} {
 		if got := fenceFor([]byte(in)); got != want {
 			t.Errorf("fenceFor(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestPublishSummaryAdopted checks that the job summary marks the
+// hand-written pages a publish adopted.
+func TestPublishSummaryAdopted(t *testing.T) {
+	res := &publish.Result{Operation: publish.OpCommitted, CommitSHA: "abc",
+		Added: []string{"d/x.md"}, Changed: []string{"d/y.md"}, Deleted: []string{"d/x/_index.md", "d/z.md"},
+		Adopted: []publish.Adoption{
+			{Path: "d/x/_index.md", Action: publish.AdoptDeleted, ServedBy: "d/x.md"},
+			{Path: "d/y.md", Action: publish.AdoptReplaced, ServedBy: "d/y.md"},
+		}}
+	got := publishSummary(res, publish.Options{Repo: "acme/handbook", Branch: "main"})
+	for _, want := range []string{
+		"- added `d/x.md`\n",
+		"- changed `d/y.md` (hand-written, adopted)\n",
+		"- deleted `d/x/_index.md` (hand-written, adopted)\n",
+		"- deleted `d/z.md`\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("summary lacks %q:\n%s", want, got)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/exec"
 	"regexp"
@@ -37,6 +38,17 @@ marker in their front matter ("generated_by: jobfam") are ever changed or
 deleted; hand-written pages in the same folder are never touched. With no
 difference nothing is written and publish says "up to date".
 
+A hand-written page that stands where a family's page goes, or that Hugo
+serves at a URL a family's page now serves (its own, or one of the
+family's aliases under the path of policy.handbookBase), stops the
+publish (exit 1) with a message naming every such page. --adopt lets the
+same commit replace it, or delete it when the family's page is at
+another path (a folder family's _index.md and level pages, say), and
+lists each adopted page; from then on the page is jobfam's.
+
+A handbook too large for one listing of its tree (GitHub truncates beyond
+100,000 entries or 7 MB) is read only under --dir, a few requests more.
+
 --mode direct moves --branch (never by force; when someone pushed meanwhile
 the commit is rebuilt on the new head). --mode pr rebuilds the branch
 jobfam/publish on the head of --branch and keeps one pull request open,
@@ -56,9 +68,10 @@ Examples:
   jobfam publish --repo acme/handbook
   jobfam publish --repo acme/handbook --mode pr --require-approval
   jobfam publish --repo acme/handbook --dry-run
+  jobfam publish --repo acme/handbook --adopt --dry-run
 
 Exit codes: 0 published (or up to date), 1 findings in the families or
-refused (no approval, a hand-written page in the way), 2 usage or GitHub
+refused (no approval, a hand-written page in the way without --adopt), 2 usage or GitHub
 failure.`,
 		Flags: []ucli.Flag{
 			&ucli.StringFlag{Name: "repo", Usage: "the handbook repository, `OWNER/NAME`"},
@@ -66,6 +79,7 @@ failure.`,
 			&ucli.StringFlag{Name: "dir", Value: "content/job-families", Usage: "the `FOLDER` of the pages in the handbook"},
 			&ucli.StringFlag{Name: "mode", Value: "direct", Usage: "`MODE`: direct (commit to --branch) or pr (pull request from jobfam/publish)"},
 			&ucli.BoolFlag{Name: "require-approval", Usage: "refuse unless the source commit comes from a merged pull request approved by someone other than its author"},
+			&ucli.BoolFlag{Name: "adopt", Usage: "replace or delete the hand-written pages whose URL a family's page now serves, in the same commit"},
 			&ucli.BoolFlag{Name: "dry-run", Usage: "write nothing; print the changes and a diff of each page"},
 			&ucli.StringFlag{Name: "api-url", Usage: "the GitHub REST API's `URL` (GitHub Enterprise, tests)"},
 			&ucli.StringFlag{Name: "token-file", Usage: "read the token from `FILE` when GITHUB_TOKEN is not set"},
@@ -117,7 +131,7 @@ func runPublish(c *ucli.Context) error {
 	res, opts, err := publishFamilies(c.Context, publishParams{
 		Families: dir, Schema: c.String("schema"),
 		Repo: repo, Branch: c.String("branch"), Dir: c.String("dir"), Mode: mode,
-		DryRun: c.Bool("dry-run"), RequireApproval: c.Bool("require-approval"),
+		DryRun: c.Bool("dry-run"), RequireApproval: c.Bool("require-approval"), Adopt: c.Bool("adopt"),
 		APIURL: c.String("api-url"), Token: token,
 		Source: source(c.Context, dir, getenv), Log: c.App.ErrWriter,
 	})
@@ -140,6 +154,7 @@ type publishParams struct {
 	Mode             string // "direct" or "pr"
 	DryRun           bool
 	RequireApproval  bool
+	Adopt            bool
 	APIURL, Token    string
 	Source           publish.Source
 	// Log receives the findings that stop a publish, and progress notes.
@@ -169,13 +184,14 @@ func (e *refusedError) Is(target error) bool { return target == errFindings }
 func publishFamilies(ctx context.Context, p publishParams) (*publish.Result, publish.Options, error) {
 	opts := publish.Options{
 		Repo: p.Repo, Branch: p.Branch, Dir: p.Dir, Mode: p.Mode,
-		DryRun: p.DryRun, RequireApproval: p.RequireApproval,
+		DryRun: p.DryRun, RequireApproval: p.RequireApproval, Adopt: p.Adopt,
 		Source: p.Source, Log: p.Log,
 	}
-	pages, err := renderAll(ctx, p.Families, p.Schema, p.Log)
+	pages, serves, err := renderAll(ctx, p.Families, p.Schema, p.Log)
 	if err != nil {
 		return nil, opts, err
 	}
+	opts.Serves = serves
 	gh, err := publish.NewClient(publish.ClientOptions{
 		APIURL: p.APIURL, Token: p.Token, Repo: p.Repo, Mode: p.Mode, Log: p.Log,
 	})
@@ -197,32 +213,57 @@ func publishFamilies(ctx context.Context, p publishParams) (*publish.Result, pub
 }
 
 // renderAll validates and renders every family, refusing (and printing
-// the findings to stderr) when any has errors, as render does.
-func renderAll(ctx context.Context, dir, schema string, stderr io.Writer) (map[string][]byte, error) {
+// the findings to stderr) when any has errors, as render does. With the
+// pages it returns the URLs each page serves besides its own (aliasURLs).
+func renderAll(ctx context.Context, dir, schema string, stderr io.Writer) (map[string][]byte, map[string][]string, error) {
 	s, err := family.LoadSchema(schemaDir(schema, dir))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	res, err := family.Load(ctx, dir, s)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	findings := append(res.Findings, check.Run(&check.Env{Policy: &s.Policy, IDs: res.IDs}, res.Families)...)
 	relativize(findings)
 	if findings = diag.Sort(findings); diag.HasErrors(findings) {
 		printer, _ := report.New("text", nil)
 		if err := printer.Print(stderr, findings); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		fmt.Fprintln(stderr, "jobfam: publish publishes nothing while the families have errors: fix the findings above")
-		return nil, errFindings
+		return nil, nil, errFindings
 	}
 	site := render.NewSite(&s.Policy, res.Families)
 	pages := make(map[string][]byte, len(res.Families))
 	for _, f := range res.Families {
 		pages[f.ID+".md"] = render.Page(f, site)
 	}
-	return pages, nil
+	return pages, aliasURLs(s.Policy.HandbookBase, res.Families), nil
+}
+
+// aliasURLs maps each family's page to the URLs its aliases give it, as
+// publish.Options.Serves takes them: relative to the URL of the handbook
+// folder, without slashes at either end. An alias is a site path
+// ("/job-families/engineering/frontend/senior/"); only those under the
+// path of policy.handbookBase ("/job-families/") name pages of the folder
+// jobfam publishes into, so the others are Hugo's business alone.
+func aliasURLs(handbookBase string, fams []*family.Family) map[string][]string {
+	u, err := url.Parse(handbookBase)
+	if err != nil {
+		return nil // the schema requires a URL; nothing to compare with otherwise
+	}
+	prefix := strings.TrimSuffix(u.Path, "/") + "/"
+	out := map[string][]string{}
+	for _, f := range fams {
+		for _, a := range f.Aliases {
+			rest, ok := strings.CutPrefix(a.Value, prefix)
+			if rest = strings.Trim(rest, "/"); ok && rest != "" {
+				out[f.ID+".md"] = append(out[f.ID+".md"], rest)
+			}
+		}
+	}
+	return out
 }
 
 func printPublish(w io.Writer, format string, res *publish.Result, opts publish.Options) error {
@@ -242,17 +283,28 @@ func printPublish(w io.Writer, format string, res *publish.Result, opts publish.
 			fmt.Fprintf(w, "%-7s %s\n", s.verb, p)
 		}
 	}
+	for _, a := range res.Adopted {
+		if a.Action == publish.AdoptReplaced {
+			fmt.Fprintf(w, "adopted %s: hand-written, replaced by its family's page\n", a.Path)
+		} else {
+			fmt.Fprintf(w, "adopted %s: hand-written, deleted, %s serves its URL\n", a.Path, a.ServedBy)
+		}
+	}
+	adopting := ""
+	if n := len(res.Adopted); n > 0 {
+		adopting = fmt.Sprintf(" (%d hand-written %s adopted)", n, plural(n, "page", "pages"))
+	}
 	where := fmt.Sprintf("%s@%s", opts.Repo, opts.Branch)
 	total := len(res.Added) + len(res.Changed) + len(res.Deleted)
 	switch {
 	case total == 0 && res.Operation != publish.OpClosed:
 		fmt.Fprintf(w, "up to date: %s in %s needs no change\n", opts.Dir, where)
 	case opts.DryRun:
-		fmt.Fprintf(w, "dry run: would publish %d %s to %s (%s); nothing was written\n", total, plural(total, "page", "pages"), where, res.Operation)
+		fmt.Fprintf(w, "dry run: would publish %d %s%s to %s (%s); nothing was written\n", total, plural(total, "page", "pages"), adopting, where, res.Operation)
 	case res.Operation == publish.OpClosed:
 		fmt.Fprintf(w, "no difference remains: closed %s\n", res.PullRequestURL)
 	case res.Operation == publish.OpCommitted:
-		fmt.Fprintf(w, "published %d %s to %s in commit %s\n", total, plural(total, "page", "pages"), where, res.CommitSHA)
+		fmt.Fprintf(w, "published %d %s%s to %s in commit %s\n", total, plural(total, "page", "pages"), adopting, where, res.CommitSHA)
 	default:
 		fmt.Fprintf(w, "pull request %s: %s\n", res.Operation, res.PullRequestURL)
 	}

@@ -9,7 +9,9 @@
 // 200 to everything. A non-fast-forward ref update without force is refused
 // with 422, deleting a path that is not in base_tree is refused with 422, the
 // Git Data API of an empty repository answers 409, a second open pull
-// request for the same head and base is refused with 422, and so on. Tests
+// request for the same head and base is refused with 422, a recursive tree
+// listing beyond GitHub's limit (100,000 entries or 7 MB; Repo.SetTreeLimit
+// lowers it for a test) stops with "truncated": true, and so on. Tests
 // can therefore assert on the state a client leaves behind (Repo.Files,
 // Repo.Log, Repo.Pulls, Repo.Comments) and on the exact requests it sent (Server.Requests),
 // and they can make the network misbehave on purpose (Server.Inject): answer

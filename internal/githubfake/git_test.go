@@ -268,3 +268,46 @@ func TestSetupHelpers(t *testing.T) {
 	}()
 	r.Commit("main", "bad", nil, "missing.md")
 }
+
+// TestTreeTruncation checks that a recursive listing beyond the
+// repository's limit stops with "truncated": true after exactly that many
+// entries, in listing order, while non-recursive listings stay whole, as
+// GitHub documents ("use the non-recursive method of fetching trees, and
+// fetch one sub-tree at a time").
+func TestTreeTruncation(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		limit     int
+		want      []string
+		truncated bool
+	}{
+		{"GitHub's limit", 0, []string{"README.md", "content", "content/job-families", "content/job-families/eng.md", "content/job-families/hand.md"}, false},
+		{"limit equal to the entries", 5, []string{"README.md", "content", "content/job-families", "content/job-families/eng.md", "content/job-families/hand.md"}, false},
+		{"limit below the entries", 3, []string{"README.md", "content", "content/job-families"}, true},
+		{"limit of one", 1, []string{"README.md"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, r, _ := handbook(t)
+			r.SetTreeLimit(tc.limit)
+			a := send(t, s, "GET", repoPath+"git/trees/main?recursive=1", "")
+			var got []string
+			for _, e := range a.json["tree"].([]any) {
+				got = append(got, str(e, "path"))
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("recursive listing (-want +got):\n%s", diff)
+			}
+			if a.status != http.StatusOK || a.json["truncated"] != tc.truncated {
+				t.Errorf("status %d, truncated = %v; want 200, %v", a.status, a.json["truncated"], tc.truncated)
+			}
+			if str(a.json, "sha") != r.Log("main")[0].Tree {
+				t.Errorf("a truncated listing must still name the tree: sha = %q", str(a.json, "sha"))
+			}
+			// One sub-tree at a time, as GitHub advises: never truncated.
+			a = send(t, s, "GET", repoPath+"git/trees/"+r.Log("main")[0].Tree, "")
+			if n := len(a.json["tree"].([]any)); n != 2 || a.json["truncated"] != false {
+				t.Errorf("non-recursive listing: %d entries, truncated %v; want 2, false", n, a.json["truncated"])
+			}
+		})
+	}
+}

@@ -234,9 +234,20 @@ type treeEntryJSON struct {
 	URL  string `json:"url"`
 }
 
+// treeJSON lists a tree. A recursive listing stops, with "truncated":
+// true, after the repository's entry limit or GitHub's 7 MB, keeping the
+// entries before the cut in listing order, as GitHub does.
 func (c *call) treeJSON(sha string, recursive bool) map[string]any {
 	entries := []treeEntryJSON{}
+	limit := c.repo.treeLimit
+	if limit == 0 {
+		limit = maxTreeEntries
+	}
+	truncated, size := false, 0
 	add := func(path string, e treeEntry) {
+		if truncated {
+			return
+		}
 		j := treeEntryJSON{Path: path, Mode: e.mode, Type: e.typ, SHA: e.sha}
 		if e.typ == "blob" {
 			n := len(c.repo.obj.blobs[e.sha])
@@ -244,6 +255,13 @@ func (c *call) treeJSON(sha string, recursive bool) map[string]any {
 			j.URL = c.apiURL("git/blobs/" + e.sha)
 		} else {
 			j.URL = c.apiURL("git/trees/" + e.sha)
+		}
+		if recursive {
+			raw, _ := json.Marshal(j)
+			if size += len(raw) + 1; len(entries) == limit || size > maxTreeBytes {
+				truncated = true
+				return
+			}
 		}
 		entries = append(entries, j)
 	}
@@ -254,7 +272,7 @@ func (c *call) treeJSON(sha string, recursive bool) map[string]any {
 			add(e.name, e)
 		}
 	}
-	return map[string]any{"sha": sha, "url": c.apiURL("git/trees/" + sha), "tree": entries, "truncated": false}
+	return map[string]any{"sha": sha, "url": c.apiURL("git/trees/" + sha), "tree": entries, "truncated": truncated}
 }
 
 // getTree accepts a tree sha, a commit sha or a branch name, as GitHub does.

@@ -19,6 +19,9 @@ type Repo struct {
 	comments      []*Comment // issue comments, oldest first
 	nextPull      int
 	nextReviewID  int64
+	// treeLimit is how many entries a recursive tree listing holds before
+	// GitHub truncates it; 0 means GitHub's documented limit.
+	treeLimit int
 }
 
 // Commit is a commit as Repo.Log reports it.
@@ -103,6 +106,24 @@ func (r *Repo) Commit(branch, message string, files map[string]string, deletes .
 	}
 	r.refs["heads/"+branch] = sha
 	return sha
+}
+
+// GitHub's documented limits of a recursive tree listing: beyond 100,000
+// entries or 7 MB, the listing stops and says "truncated": true.
+const (
+	maxTreeEntries = 100_000
+	maxTreeBytes   = 7 << 20
+)
+
+// SetTreeLimit makes recursive tree listings of this repository stop after
+// n entries with "truncated": true, as GitHub's do beyond 100,000 entries
+// (or 7 MB), so that tests can exercise a huge repository with a few
+// files. n <= 0 restores GitHub's limit. Non-recursive listings are never
+// truncated: GitHub documents the limit for recursive ones only.
+func (r *Repo) SetTreeLimit(n int) {
+	r.s.mu.Lock()
+	defer r.s.mu.Unlock()
+	r.treeLimit = max(n, 0)
 }
 
 // removePath deletes a file, or every file under a folder, and reports

@@ -20,9 +20,11 @@ type API interface {
 	GetRef(ctx context.Context, branch string) (string, error)
 	// GetCommit returns a commit's tree and parents.
 	GetCommit(ctx context.Context, sha string) (*Commit, error)
-	// GetTree returns every entry of a tree, recursively, and the tree's
-	// SHA; sha may name the tree or a commit.
-	GetTree(ctx context.Context, sha string) (string, []TreeEntry, error)
+	// GetTree lists a tree, with every entry below it when recursive;
+	// sha may name the tree or a commit. A recursive listing may come
+	// back truncated (Tree.Truncated), as GitHub's do beyond 100,000
+	// entries or 7 MB.
+	GetTree(ctx context.Context, sha string, recursive bool) (*Tree, error)
 	// GetBlob returns a blob's content.
 	GetBlob(ctx context.Context, sha string) ([]byte, error)
 	// CreateTree creates a tree from base with the changes applied and
@@ -53,7 +55,17 @@ type Commit struct {
 	Parents []string
 }
 
-// TreeEntry is one entry of a recursive tree listing.
+// Tree is one listing of a tree.
+type Tree struct {
+	SHA     string // the tree's own SHA, also when the listing is truncated
+	Entries []TreeEntry
+	// Truncated is set when GitHub left entries out of a recursive
+	// listing; the entries it holds are still correct.
+	Truncated bool
+}
+
+// TreeEntry is one entry of a tree listing; Path is relative to the
+// listed tree.
 type TreeEntry struct {
 	Path, Type, SHA string
 }

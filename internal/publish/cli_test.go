@@ -2,11 +2,13 @@ package publish_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/jobfam/jobfam/internal/cli"
@@ -103,5 +105,87 @@ func TestCLIPublish(t *testing.T) {
 	code, out, errs = runCLI(t, append(base, "--token-file", tf, fams)...)
 	if code != 0 || !strings.Contains(out, "operation=none") {
 		t.Errorf("token file: exit %d\n%s\n%s", code, out, errs)
+	}
+}
+
+// TestCLIAdopt runs jobfam publish over families whose aliases claim the
+// URLs of hand-written pages: the aliases come from the family files and
+// the policy's handbookBase, the refusal names the pages, and --adopt
+// takes them over, listed in text and JSON.
+func TestCLIAdopt(t *testing.T) {
+	srv := githubfake.New()
+	defer srv.Close()
+	srv.RequireToken(token)
+	repo := srv.AddRepo("acme", "handbook")
+	repo.Commit("main", "initial", map[string]string{
+		dir + "/finance/_index.md":         "---\ntitle: Finance\n---\n",
+		dir + "/finance/accounting.md":     "---\ntitle: Accounting\n---\n\nBy hand.\n",
+		dir + "/finance/payroll/_index.md": "---\ntitle: Payroll\n---\n\nBy hand.\n",
+		dir + "/finance/payroll/senior.md": "---\ntitle: Senior\n---\n\nBy hand.\n",
+	})
+	fams := familiesDir(t)
+	f, err := os.OpenFile(filepath.Join(fams, "finance", "payroll.cue"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The second alias is outside the job-families folder: Hugo's alone.
+	f.WriteString("aliases: [\"/job-families/finance/payroll/senior/\", \"/jobs/payroll/\"]\n")
+	f.Close()
+	t.Setenv("GITHUB_TOKEN", token)
+	t.Setenv("GITHUB_REPOSITORY", "")
+	t.Setenv("GITHUB_SHA", "")
+	base := []string{"--repo", "acme/handbook", "--api-url", srv.URL()}
+
+	code, out, errs := runCLI(t, append(base, fams)...)
+	wantErr := "jobfam: refused to publish: 3 hand-written pages in acme/handbook@main are in the way of the families' pages" +
+		" (no \"generated_by: jobfam\" in front matter): " +
+		dir + "/finance/accounting.md (a family's page goes there), " +
+		dir + "/finance/payroll/_index.md (its URL is served by " + dir + "/finance/payroll.md), " +
+		dir + "/finance/payroll/senior.md (its URL is served by " + dir + "/finance/payroll.md);" +
+		" publish with --adopt to replace or delete them in the publish commit, or move them or rename the families\n"
+	if code != 1 || out != "" || errs != wantErr {
+		t.Errorf("without --adopt: exit %d\nstdout %q\nstderr (-want +got):\n%s", code, out, cmp.Diff(wantErr, errs))
+	}
+
+	code, out, errs = runCLI(t, append(base, "--adopt", "--dry-run", fams)...)
+	for _, want := range []string{
+		"--- a/" + dir + "/finance/payroll/senior.md\n+++ /dev/null\n",
+		"adopted " + dir + "/finance/accounting.md: hand-written, replaced by its family's page\n",
+		"adopted " + dir + "/finance/payroll/_index.md: hand-written, deleted, " + dir + "/finance/payroll.md serves its URL\n",
+		"dry run: would publish 4 pages (3 hand-written pages adopted) to acme/handbook@main (committed); nothing was written\n",
+	} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("--adopt --dry-run: exit %d, output lacks %q:\n%s\n%s", code, want, out, errs)
+		}
+	}
+	if len(repo.Log("main")) != 1 {
+		t.Fatalf("the dry run wrote")
+	}
+
+	code, out, errs = runCLI(t, append(base, "--adopt", "--format", "json", fams)...)
+	var res struct {
+		Operation string
+		Adopted   []map[string]string
+		Deleted   []string
+	}
+	if err := json.Unmarshal([]byte(out), &res); code != 0 || err != nil {
+		t.Fatalf("--adopt --format json: exit %d, %v\n%s\n%s", code, err, out, errs)
+	}
+	wantAdopted := []map[string]string{
+		{"path": dir + "/finance/accounting.md", "action": "replaced", "served_by": dir + "/finance/accounting.md"},
+		{"path": dir + "/finance/payroll/_index.md", "action": "deleted", "served_by": dir + "/finance/payroll.md"},
+		{"path": dir + "/finance/payroll/senior.md", "action": "deleted", "served_by": dir + "/finance/payroll.md"},
+	}
+	if diff := cmp.Diff(wantAdopted, res.Adopted); diff != "" {
+		t.Errorf("adopted (-want +got):\n%s", diff)
+	}
+	files := repo.Files("main")
+	if files[dir+"/finance/_index.md"] == "" || files[dir+"/finance/payroll/senior.md"] != "" || !strings.Contains(files[dir+"/finance/payroll.md"], "aliases:\n  - \"/job-families/finance/payroll/senior/\"\n") {
+		t.Errorf("after --adopt: %q", files)
+	}
+
+	code, out, _ = runCLI(t, append(base, fams)...)
+	if code != 0 || !strings.Contains(out, "up to date:") {
+		t.Errorf("again, without --adopt: exit %d\n%s", code, out)
 	}
 }

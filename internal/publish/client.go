@@ -207,19 +207,16 @@ func (c *Client) GetCommit(ctx context.Context, sha string) (*Commit, error) {
 	return out, nil
 }
 
-func (c *Client) GetTree(ctx context.Context, sha string) (string, []TreeEntry, error) {
-	t, _, err := c.gh.Git.GetTree(ctx, c.owner, c.repo, sha, true)
+func (c *Client) GetTree(ctx context.Context, sha string, recursive bool) (*Tree, error) {
+	t, _, err := c.gh.Git.GetTree(ctx, c.owner, c.repo, sha, recursive)
 	if err != nil {
-		return "", nil, c.wrap("read tree "+short(sha), readContents, err)
+		return nil, c.wrap("read tree "+short(sha), readContents, err)
 	}
-	if t.GetTruncated() {
-		return "", nil, &Error{Op: "read tree " + short(sha), Msg: "GitHub truncated the tree listing: the handbook repository is too large to read in one request"}
-	}
-	out := make([]TreeEntry, 0, len(t.Entries))
+	out := &Tree{SHA: t.GetSHA(), Truncated: t.GetTruncated(), Entries: make([]TreeEntry, 0, len(t.Entries))}
 	for _, e := range t.Entries {
-		out = append(out, TreeEntry{Path: e.GetPath(), Type: e.GetType(), SHA: e.GetSHA()})
+		out.Entries = append(out.Entries, TreeEntry{Path: e.GetPath(), Type: e.GetType(), SHA: e.GetSHA()})
 	}
-	return t.GetSHA(), out, nil
+	return out, nil
 }
 
 func (c *Client) GetBlob(ctx context.Context, sha string) ([]byte, error) {

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/jobfam/jobfam/internal/hugo"
 	"github.com/jobfam/jobfam/internal/textdiff"
 )
 
@@ -43,6 +44,17 @@ type Options struct {
 	Mode     string // "direct" (default) or "pr"
 	PRBranch string // the branch of --mode pr (default DefaultPRBranch)
 	DryRun   bool
+	// Adopt lets the commit replace or delete the hand-written pages
+	// whose URL a family's page now serves (see Serves), rather than
+	// refusing to publish while they stand there.
+	Adopt bool
+	// Serves maps a page (a key of Publish's pages) to the other URLs it
+	// answers at: Hugo aliases, as URL paths relative to the URL of Dir,
+	// without slashes at either end ("engineering/frontend/senior"). A
+	// page's own URL (hugo.PageURL of its name) needs no entry. It is data
+	// the caller computes from the families, so that publish never parses
+	// front matter to learn it.
+	Serves map[string][]string
 	// Source is where the families come from, for the provenance
 	// trailers and --require-approval.
 	Source          Source
@@ -72,15 +84,19 @@ type Provenance struct {
 
 // Result is what Publish did, or with DryRun would do.
 type Result struct {
-	Operation      string      `json:"operation"`
-	DryRun         bool        `json:"dry_run,omitempty"`
-	CommitSHA      string      `json:"commit_sha,omitempty"`
-	PullRequestURL string      `json:"pull_request_url,omitempty"`
-	Added          []string    `json:"added"`
-	Changed        []string    `json:"changed"`
-	Deleted        []string    `json:"deleted"`
-	Diff           string      `json:"diff,omitempty"`
-	Provenance     *Provenance `json:"provenance,omitempty"`
+	Operation      string   `json:"operation"`
+	DryRun         bool     `json:"dry_run,omitempty"`
+	CommitSHA      string   `json:"commit_sha,omitempty"`
+	PullRequestURL string   `json:"pull_request_url,omitempty"`
+	Added          []string `json:"added"`
+	Changed        []string `json:"changed"`
+	Deleted        []string `json:"deleted"`
+	// Adopted lists the hand-written pages the commit replaces or
+	// deletes because a family's page now serves their URL (Options.Adopt);
+	// each is in Changed or Deleted too.
+	Adopted    []Adoption  `json:"adopted"`
+	Diff       string      `json:"diff,omitempty"`
+	Provenance *Provenance `json:"provenance,omitempty"`
 	// Attempts is how many commits were built (more than one after the
 	// branch moved meanwhile).
 	Attempts int `json:"attempts,omitempty"`
@@ -88,6 +104,20 @@ type Result struct {
 	// updates it, or with DryRun would; it is not a page, so it is in
 	// neither the lists nor the diff.
 	Manifest string `json:"manifest,omitempty"`
+}
+
+// Actions of an Adoption.
+const (
+	AdoptReplaced = "replaced" // the family's page takes the hand-written page's path
+	AdoptDeleted  = "deleted"  // the family's page, at another path, serves its URL
+)
+
+// Adoption is a hand-written page that a publish with Options.Adopt takes
+// over.
+type Adoption struct {
+	Path     string `json:"path"`      // the hand-written page
+	Action   string `json:"action"`    // AdoptReplaced or AdoptDeleted
+	ServedBy string `json:"served_by"` // the family's page that serves its URL now
 }
 
 // Publish makes the pages (path under opts.Dir -> rendered page) the
@@ -123,7 +153,7 @@ func Publish(ctx context.Context, gh API, pages map[string][]byte, opts Options)
 		want[opts.Dir+"/"+name] = string(Mark(data, strings.TrimSuffix(name, ".md")))
 	}
 	p := &publisher{gh: gh, opts: opts, want: want, blobs: map[string]blob{},
-		manifest: encodeManifest(opts.Dir, want, opts.Source)}
+		manifest: encodeManifest(opts.Dir, want, opts.Source), claims: claims(opts.Dir, pages, opts.Serves)}
 	var prov *Provenance
 	if opts.RequireApproval {
 		var err error
@@ -148,6 +178,53 @@ type publisher struct {
 	// manifest is the manifest of the wanted pages, written with any
 	// change.
 	manifest string
+	// claims maps each URL a wanted page serves (relative to the URL of
+	// opts.Dir) to that page's full path.
+	claims map[string]string
+}
+
+// claims maps the URLs the pages serve, their own and their aliases, to
+// their full paths. A page's own URL wins over another page's alias, and
+// among aliases the first page by name, so that the result does not
+// depend on map order; two families claiming one URL is for validate to
+// report, not for publish to guess.
+func claims(dir string, pages map[string][]byte, serves map[string][]string) map[string]string {
+	names := make([]string, 0, len(pages))
+	for name := range pages {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	out := make(map[string]string, len(pages))
+	for _, name := range names {
+		if u := hugo.PageURL(name); u != "" {
+			out[u] = dir + "/" + name
+		}
+	}
+	for _, name := range names {
+		for _, u := range serves[name] {
+			if _, taken := out[u]; !taken && u != "" {
+				out[u] = dir + "/" + name
+			}
+		}
+	}
+	return out
+}
+
+// claimedBy returns the wanted page that serves the URL of the page at
+// the full path name, or "" when none does or the page is not a Markdown
+// page Hugo would serve. Pages under .git or .github are never claimed,
+// whatever an alias says.
+func (p *publisher) claimedBy(name string) string {
+	rel := strings.TrimPrefix(name, p.opts.Dir+"/")
+	if !hugo.IsPage(rel) {
+		return ""
+	}
+	for _, seg := range strings.Split(rel, "/") {
+		if reserved(seg) {
+			return ""
+		}
+	}
+	return p.claims[hugo.PageURL(rel)]
 }
 
 type blob struct {
@@ -160,6 +237,7 @@ type plan struct {
 	tree                    string // the tree's SHA
 	changes                 []Change
 	added, changed, deleted []string
+	adopted                 []Adoption
 	old                     map[string]string // path -> content before, for the diff
 	manifest                string            // the manifest's path when changes update it
 }
@@ -173,31 +251,17 @@ func (p *plan) empty() bool { return len(p.changes) == 0 }
 // Only a page edited since jobfam wrote it, or one the manifest does not
 // list that is in the way of a family, is read (each once per run).
 // Without a manifest (a handbook published by an older jobfam) every page
-// that differs, and every page no family renders, is read.
+// that differs, and every page no family renders, is read. A page the
+// manifest does not list is read too when a family's page serves its URL
+// (claimedBy): its marker decides whether it is a hand-written page in
+// the way, refused or, with Options.Adopt, replaced or deleted.
 func (p *publisher) plan(ctx context.Context, treeish string) (*plan, error) {
-	treeSHA, entries, err := p.gh.GetTree(ctx, treeish)
+	treeSHA, have, err := p.readDir(ctx, treeish)
 	if err != nil {
-		var e *Error
-		if !errors.As(err, &e) || (e.Status != 404 && e.Status != 422) {
-			return nil, err
-		}
-		// The API does not take a commit for a tree: read the commit.
-		c, err := p.gh.GetCommit(ctx, treeish)
-		if err != nil {
-			return nil, err
-		}
-		if treeSHA, entries, err = p.gh.GetTree(ctx, c.Tree); err != nil {
-			return nil, err
-		}
+		return nil, err
 	}
 	pl := &plan{tree: treeSHA, old: map[string]string{}}
-	have := map[string]string{}
 	prefix := p.opts.Dir + "/"
-	for _, e := range entries {
-		if e.Type == "blob" && strings.HasPrefix(e.Path, prefix) {
-			have[e.Path] = e.SHA
-		}
-	}
 	mf, err := p.readManifest(ctx, have)
 	if err != nil {
 		return nil, err
@@ -206,13 +270,22 @@ func (p *publisher) plan(ctx context.Context, treeish string) (*plan, error) {
 	for name := range p.want {
 		paths = append(paths, name)
 	}
+	// by holds, for each page no family writes, the family's page that
+	// serves its URL, if any.
+	by := map[string]string{}
 	for name := range have {
-		if _, ok := p.want[name]; !ok && strings.HasSuffix(name, ".md") {
+		if _, ok := p.want[name]; ok {
+			continue
+		}
+		if b := p.claimedBy(name); b != "" {
+			by[name] = b
+			paths = append(paths, name)
+		} else if strings.HasSuffix(name, ".md") {
 			paths = append(paths, name)
 		}
 	}
 	slices.Sort(paths)
-	var foreign []string
+	var foreign []Adoption
 	for _, name := range paths {
 		content, wanted := p.want[name]
 		sha, exists := have[name]
@@ -222,7 +295,7 @@ func (p *publisher) plan(ctx context.Context, treeish string) (*plan, error) {
 		listed := ""
 		if mf != nil {
 			listed = mf.Pages[strings.TrimPrefix(name, prefix)]
-			if !wanted && listed == "" {
+			if !wanted && listed == "" && by[name] == "" {
 				continue // jobfam never wrote it: hand-written, never touched
 			}
 		}
@@ -235,10 +308,22 @@ func (p *publisher) plan(ctx context.Context, treeish string) (*plan, error) {
 				return nil, err
 			}
 			if !owned && !b.owned {
-				if wanted {
-					foreign = append(foreign, name)
+				// A hand-written page: never touched, unless a family's
+				// page takes its path or serves its URL. Then it is in
+				// the way (Hugo would serve one URL from two files), and
+				// only --adopt lets the commit replace or delete it.
+				a := Adoption{Path: name, Action: AdoptReplaced, ServedBy: name}
+				if !wanted {
+					a.Action, a.ServedBy = AdoptDeleted, by[name]
 				}
-				continue // a hand-written page: never touched
+				switch {
+				case a.ServedBy == "":
+					continue
+				case !p.opts.Adopt:
+					foreign = append(foreign, a)
+					continue
+				}
+				pl.adopted = append(pl.adopted, a)
 			}
 			if wanted && b.content == content {
 				continue
@@ -258,8 +343,7 @@ func (p *publisher) plan(ctx context.Context, treeish string) (*plan, error) {
 		}
 	}
 	if len(foreign) > 0 {
-		return nil, fmt.Errorf("%w: %s in %s@%s was not written by jobfam (no \"generated_by: jobfam\" in its front matter): move it, or rename the family, so that no hand-written page is overwritten",
-			ErrRefused, strings.Join(foreign, ", "), p.opts.Repo, p.opts.Branch)
+		return nil, p.inTheWay(foreign)
 	}
 	// The manifest goes with a change, as one more entry of the same
 	// commit; alone it is no reason to write.
@@ -268,6 +352,28 @@ func (p *publisher) plan(ctx context.Context, treeish string) (*plan, error) {
 		pl.manifest = name
 	}
 	return pl, nil
+}
+
+// inTheWay is the refusal that names every hand-written page in the way
+// of a family's page, on one line, and says how to adopt them.
+func (p *publisher) inTheWay(pages []Adoption) error {
+	items := make([]string, len(pages))
+	for i, a := range pages {
+		if a.Action == AdoptReplaced {
+			items[i] = a.Path + " (a family's page goes there)"
+		} else {
+			items[i] = a.Path + " (its URL is served by " + a.ServedBy + ")"
+		}
+	}
+	return fmt.Errorf("%w: %d hand-written %s in %s@%s %s in the way of the families' pages (no \"generated_by: jobfam\" in front matter): %s; publish with --adopt to replace or delete them in the publish commit, or move them or rename the families",
+		ErrRefused, len(pages), plural(len(pages), "page", "pages"), p.opts.Repo, p.opts.Branch, plural(len(pages), "is", "are"), strings.Join(items, ", "))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func (p *publisher) blob(ctx context.Context, sha string) (blob, error) {
@@ -300,7 +406,10 @@ func (p *publisher) build(ctx context.Context, pl *plan, parent string, prov *Pr
 func (p *publisher) result(op string, pl *plan, prov *Provenance) *Result {
 	r := &Result{Operation: op, DryRun: p.opts.DryRun, Provenance: prov,
 		Added: nonNil(pl.added), Changed: nonNil(pl.changed), Deleted: nonNil(pl.deleted),
-		Manifest: pl.manifest}
+		Adopted: pl.adopted, Manifest: pl.manifest}
+	if r.Adopted == nil {
+		r.Adopted = []Adoption{}
+	}
 	if p.opts.DryRun {
 		var b strings.Builder
 		for _, c := range pl.changes {
@@ -346,7 +455,7 @@ func (p *publisher) direct(ctx context.Context, prov *Provenance) (*Result, erro
 		if pl.empty() {
 			if attempt > 1 {
 				// Someone else published the same pages meanwhile.
-				return &Result{Operation: OpNone, Attempts: attempt - 1, Added: []string{}, Changed: []string{}, Deleted: []string{}}, nil
+				return &Result{Operation: OpNone, Attempts: attempt - 1, Added: []string{}, Changed: []string{}, Deleted: []string{}, Adopted: []Adoption{}}, nil
 			}
 			return p.result(OpNone, pl, prov), nil
 		}
@@ -592,12 +701,33 @@ func approved(prov *Provenance) error {
 }
 
 func summary(pl *plan) string {
-	return fmt.Sprintf("%d added, %d changed, %d deleted", len(pl.added), len(pl.changed), len(pl.deleted))
+	s := fmt.Sprintf("%d added, %d changed, %d deleted", len(pl.added), len(pl.changed), len(pl.deleted))
+	if n := len(pl.adopted); n > 0 {
+		s += fmt.Sprintf(", %d hand-written %s adopted", n, plural(n, "page", "pages"))
+	}
+	return s
+}
+
+// adoptionNote says what became of an adopted page, for the pull
+// request's list of changes.
+func adoptionNote(a Adoption) string {
+	if a.Action == AdoptReplaced {
+		return "a hand-written page, adopted"
+	}
+	return "a hand-written page, adopted: `" + a.ServedBy + "` serves its URL"
 }
 
 func commitMessage(pl *plan, prov *Provenance) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Publish job families: %s\n", summary(pl))
+	if len(pl.adopted) > 0 {
+		// The hand-written pages that go are named in the history, so
+		// that whoever misses one finds where it went.
+		b.WriteString("\nAdopted hand-written pages whose URL a family's page now serves:\n")
+		for _, a := range pl.adopted {
+			fmt.Fprintf(&b, "- %s %s (served by %s)\n", a.Action, a.Path, a.ServedBy)
+		}
+	}
 	if prov == nil || prov.Repo == "" {
 		b.WriteString("\nRendered by jobfam.\n")
 		return b.String()
@@ -618,12 +748,16 @@ func prText(pl *plan, prov *Provenance, opts Options) (title, body string) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "jobfam rebuilt `%s` on the head of `%s`. Changes in `%s`:\n\n", opts.PRBranch, opts.Branch, opts.Dir)
 	var lines []string
+	notes := make(map[string]string, len(pl.adopted))
+	for _, a := range pl.adopted {
+		notes[a.Path] = " (" + adoptionNote(a) + ")"
+	}
 	for _, s := range []struct {
 		verb  string
 		paths []string
 	}{{"added", pl.added}, {"changed", pl.changed}, {"deleted", pl.deleted}} {
 		for _, name := range s.paths {
-			lines = append(lines, fmt.Sprintf("- %s `%s`\n", s.verb, name))
+			lines = append(lines, fmt.Sprintf("- %s `%s`%s\n", s.verb, name, notes[name]))
 		}
 	}
 	var trailer strings.Builder

@@ -798,3 +798,160 @@ func TestScale(t *testing.T) {
 		}
 	}
 }
+
+// TestTruncatedTree publishes into a handbook too large for one recursive
+// listing: GitHub truncates it, and publish reads only the --dir folder,
+// walking down to it one segment at a time. The counts are those of
+// docs/publish.md and docs/performance.md.
+func TestTruncatedTree(t *testing.T) {
+	const (
+		ref       = "GET /repos/acme/handbook/git/ref/heads/main"
+		recursive = "GET /repos/acme/handbook/git/trees/SHA?recursive=1"
+		level     = "GET /repos/acme/handbook/git/trees/SHA"
+		blob      = "GET /repos/acme/handbook/git/blobs/SHA"
+	)
+	write := direct[3:]
+	for _, tc := range []struct {
+		name  string
+		limit int    // entries per recursive listing
+		dir   string // "" for the usual folder
+		reqs  []string
+		// changed is what the run changes; a folder that does not
+		// exist yet gets every page added.
+		changed, added []string
+	}{{
+		name:  "the folder lists in one request",
+		limit: 10,
+		// The truncated listing, the root and content/ one level each,
+		// then the folder recursively; the manifest; the writes.
+		reqs:    slices.Concat([]string{ref, recursive, level, level, recursive, blob}, write),
+		changed: []string{dir + "/finance/payroll.md"}, added: []string{},
+	}, {
+		name:  "the folder is truncated too",
+		limit: 3,
+		// The folder's recursive listing is truncated as well: then
+		// content/job-families, finance/ and notes/ one level each.
+		reqs:    slices.Concat([]string{ref, recursive, level, level, recursive, level, level, level, blob}, write),
+		changed: []string{dir + "/finance/payroll.md"}, added: []string{},
+	}, {
+		name:    "the folder does not exist yet",
+		limit:   10,
+		dir:     "content/new-families",
+		reqs:    slices.Concat([]string{ref, recursive, level, level}, write),
+		changed: []string{}, added: []string{"content/new-families/finance/accounting.md", "content/new-families/finance/payroll.md"},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, "direct")
+			assets := map[string]string{}
+			for i := range 50 {
+				assets[fmt.Sprintf("assets/img-%02d.txt", i)] = fmt.Sprintf("image %d\n", i)
+			}
+			e.repo.Commit("main", "the rest of a large handbook", assets)
+			opts := publish.Options{Dir: tc.dir}
+			d := dir
+			if tc.dir != "" {
+				d = tc.dir
+			}
+			if tc.dir == "" {
+				e.run(t, families(), opts)
+			}
+			before := e.repo.Files("main")
+			commits := len(e.repo.Log("main"))
+
+			e.repo.SetTreeLimit(tc.limit)
+			pages := families()
+			pages["finance/payroll.md"] = page("Payroll v2")
+			res, _ := e.run(t, pages, opts)
+			if diff := cmp.Diff(tc.reqs, e.requestsWithQuery()); diff != "" {
+				t.Errorf("requests (-want +got):\n%s", diff)
+			}
+			if res.Operation != publish.OpCommitted || len(e.repo.Log("main")) != commits+1 {
+				t.Errorf("operation %q, %d commits; want committed, %d", res.Operation, len(e.repo.Log("main")), commits+1)
+			}
+			if diff := cmp.Diff(tc.changed, res.Changed); diff != "" {
+				t.Errorf("changed (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.added, res.Added); diff != "" {
+				t.Errorf("added (-want +got):\n%s", diff)
+			}
+			// Only the changed page and the manifest differ; the rest of
+			// the handbook, hand-written pages included, is as it was.
+			after := e.repo.Files("main")
+			for name, content := range before {
+				if name != d+"/finance/payroll.md" && name != d+"/"+publish.ManifestName && after[name] != content {
+					t.Errorf("%s changed", name)
+				}
+			}
+			if want := len(before) + len(tc.added); len(after) != want && len(after) != want+1 {
+				t.Errorf("%d files after, want %d and perhaps a new manifest", len(after), want)
+			}
+			if !strings.Contains(after[d+"/finance/payroll.md"], "Payroll v2") {
+				t.Errorf("payroll.md not updated")
+			}
+			if !strings.Contains(e.log.String(), "GitHub truncated it") {
+				t.Errorf("the log does not say why publish read folder by folder: %q", e.log.String())
+			}
+
+			// Nothing left to do: the reads alone, no write.
+			res, reqs := e.run(t, pages, opts)
+			if res.Operation != publish.OpNone || writes(reqs) != 0 {
+				t.Errorf("again: operation %q, requests %q", res.Operation, reqs)
+			}
+		})
+	}
+}
+
+// requestsWithQuery is requests with the query kept, which tells a
+// recursive tree listing from a single level.
+func (e *env) requestsWithQuery() []string {
+	out := e.requests()
+	for i, r := range e.srv.Requests() {
+		if r.Query != "" {
+			out[i] += "?" + r.Query
+		}
+	}
+	return out
+}
+
+// TestScaleTruncated is TestScale in a handbook too large for one tree
+// listing: 1,000 jobfam pages in one folder of --dir and 5,000 other
+// files. With a limit of 2,000 entries the whole tree's listing is
+// truncated and the folder's is not; with 100 both are. The figures are
+// in docs/performance.md.
+func TestScaleTruncated(t *testing.T) {
+	for _, tc := range []struct {
+		limit int
+		reads int // ref, truncated listing, root, content/, the folder..., manifest
+	}{
+		{2000, 6},
+		{100, 8}, // the folder's listing truncated too: job-families/ and f/ one level each
+	} {
+		for _, n := range []int{1, 1000} {
+			e := newEnv(t, "direct")
+			others := map[string]string{}
+			for i := range 5000 {
+				others[fmt.Sprintf("assets/%02d/file-%04d.txt", i%50, i)] = fmt.Sprintf("file %d\n", i)
+			}
+			e.repo.Commit("main", "a large handbook", others, dir+"/hand-written.md", dir+"/notes/hand-notes.md")
+			pages := map[string][]byte{}
+			for i := range 1000 {
+				pages[fmt.Sprintf("f/family-%04d.md", i)] = page(fmt.Sprintf("Family %d", i))
+			}
+			e.run(t, pages, publish.Options{})
+			e.repo.SetTreeLimit(tc.limit)
+			for i := range n {
+				pages[fmt.Sprintf("f/family-%04d.md", i)] = page(fmt.Sprintf("Family %d, v2", i))
+			}
+			start := time.Now()
+			res, reqs := e.run(t, pages, publish.Options{})
+			took := time.Since(start)
+			if len(res.Changed) != n {
+				t.Fatalf("changed %d, want %d", len(res.Changed), n)
+			}
+			t.Logf("tree limit %d, %d changed pages (of 1,000): %d requests (%d writes), %s", tc.limit, n, len(reqs), writes(reqs), took.Round(time.Millisecond))
+			if wantWrites := 2 + (n+1+99)/100; len(reqs) != tc.reads+wantWrites || writes(reqs) != wantWrites {
+				t.Errorf("%d requests, %d writes; want %d, %d", len(reqs), writes(reqs), tc.reads+wantWrites, wantWrites)
+			}
+		}
+	}
+}
