@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -81,7 +82,7 @@ failure.`,
 			&ucli.BoolFlag{Name: "require-approval", Usage: "refuse unless the source commit comes from a merged pull request approved by someone other than its author"},
 			&ucli.BoolFlag{Name: "adopt", Usage: "replace or delete the hand-written pages whose URL a family's page now serves, in the same commit"},
 			&ucli.BoolFlag{Name: "dry-run", Usage: "write nothing; print the changes and a diff of each page"},
-			&ucli.StringFlag{Name: "api-url", Usage: "the GitHub REST API's `URL` (GitHub Enterprise, tests)"},
+			&ucli.StringFlag{Name: "api-url", Usage: "the GitHub REST API's `URL` (default: GITHUB_API_URL, as on an Actions runner, else https://api.github.com)"},
 			&ucli.StringFlag{Name: "token-file", Usage: "read the token from `FILE` when GITHUB_TOKEN is not set"},
 			&ucli.StringFlag{Name: "schema", Usage: "read the schema and policy from `DIR`"},
 			&ucli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text or json"},
@@ -132,7 +133,7 @@ func runPublish(c *ucli.Context) error {
 		Families: dir, Schema: c.String("schema"),
 		Repo: repo, Branch: c.String("branch"), Dir: c.String("dir"), Mode: mode,
 		DryRun: c.Bool("dry-run"), RequireApproval: c.Bool("require-approval"), Adopt: c.Bool("adopt"),
-		APIURL: c.String("api-url"), Token: token,
+		APIURL: cmp.Or(c.String("api-url"), getenv("GITHUB_API_URL")), Token: token,
 		Source: source(c.Context, dir, getenv), Log: c.App.ErrWriter,
 	})
 	var perr *paramError
