@@ -81,8 +81,8 @@ func TestPlanTreeFolders(t *testing.T) {
 		folders: []folder{{"gardens", Department}},
 		units:   []unit{{ID: "gardens/cash-analyst"}},
 	}, {
-		name:  "an index with family content over level pages is a folder family",
-		files: files("gardens/gardener/_index.md", sharedIndex, "gardens/gardener/senior.md", levelPage, "gardens/gardener/senior_plus.md", levelPage),
+		name:    "an index with family content over level pages is a folder family",
+		files:   files("gardens/gardener/_index.md", sharedIndex, "gardens/gardener/senior.md", levelPage, "gardens/gardener/senior_plus.md", levelPage),
 		folders: []folder{{"gardens/gardener", FolderFamily}},
 		units: []unit{{ID: "gardens/gardener", Aliases: []string{
 			"/job-families/gardens/gardener/senior/",
