@@ -294,17 +294,26 @@ func (r *importRun) readArg(arg, flagRoot string, scopeOf func(string) *importSc
 	if dir == "." {
 		dir = ""
 	}
-	for _, f := range r.readFolderPages(filepath.Dir(abs), filepath.Dir(arg)) {
-		f.Path = path.Join(dir, f.Path)
-		if f.Path == rel {
-			f.Name = filepath.ToSlash(arg)
-		}
-		if _, ok := sc.files[f.Path]; !ok {
-			sc.add(f)
-		}
+	// The page itself is read on its own, so that what keeps it from
+	// being read is reported; its folder's other pages only help decide.
+	parent, err := os.OpenRoot(filepath.Dir(abs))
+	if err != nil {
+		r.errorf("%s: cannot be read: %v", arg, unwrapPath(err))
+		return
 	}
-	if _, ok := sc.files[rel]; !ok {
-		r.errorf("%s: cannot be read: not a regular file", arg)
+	src, err := readCapped(parent, filepath.Base(abs))
+	parent.Close()
+	if err != nil {
+		r.errorf("%s: %v", arg, err)
+		return
+	}
+	sc.add(importmd.File{Path: rel, Name: filepath.ToSlash(arg), Src: src})
+	for _, f := range r.readFolderPages(filepath.Dir(abs), filepath.Dir(arg)) {
+		if f.Path = path.Join(dir, f.Path); f.Path != rel {
+			if _, ok := sc.files[f.Path]; !ok {
+				sc.add(f)
+			}
+		}
 	}
 }
 
