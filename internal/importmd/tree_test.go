@@ -411,3 +411,43 @@ func BenchmarkImportTree(b *testing.B) {
 		}
 	}
 }
+
+// FuzzPlanTree plans trees of arbitrary file names and pages: it must not
+// panic, and every family it plans has a valid id of its own that no other
+// family shares.
+func FuzzPlanTree(f *testing.F) {
+	f.Add("a/_index.md\na/b.md\na/B.md\na/b/_index.md\na/c_d.md\nx.png", deptIndex, levelPage)
+	f.Add("e/f/index.md\ne/f/senior.md\ne/f/.hidden.md\ne/+.md\ne/caf\u00e9.md", sharedIndex, familyPage)
+	f.Add("g/_index.md\ng/_index.markdown\ng/h.md\ng/h-.md\ng/h_.md", twoLevels, titleOnly)
+	p := treePolicy(f)
+	validID := func(id string) bool {
+		segs := strings.Split(id, "/")
+		for _, s := range segs {
+			if s == "" || hugo.IDSegment(s) != s {
+				return false
+			}
+		}
+		return len(segs) >= 2
+	}
+	f.Fuzz(func(t *testing.T, paths, a, b string) {
+		var fs []File
+		for i, p := range strings.Split(paths, "\n") {
+			src := a
+			if i%2 == 1 {
+				src = b
+			}
+			fs = append(fs, File{Path: p, Src: []byte(src)})
+		}
+		pl := PlanTree(fs, p)
+		seen := map[string]bool{}
+		for _, u := range pl.Units {
+			if !validID(u.ID) {
+				t.Errorf("unit %q: not a valid family id", u.ID)
+			}
+			if seen[u.ID] {
+				t.Errorf("unit %q planned twice", u.ID)
+			}
+			seen[u.ID] = true
+		}
+	})
+}
