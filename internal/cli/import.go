@@ -149,12 +149,16 @@ type importRun struct {
 	out      string
 	root     *os.Root
 	pol      *family.Policy
-	written  map[string]string
-	sum      importSummary
-	failed   bool
-	leftOut  bool
-	nread    int
-	notes    []string
+	// written maps each family id written to the page it came from, so
+	// that two PATHs under different roots cannot write one family twice.
+	written map[string]string
+	sum     importSummary
+	// failed makes the exit code 2, leftOut 1.
+	failed, leftOut bool
+	// nread counts the files read, against maxTreeFiles.
+	nread int
+	// decision holds the folders' summary lines, printed after the files
+	// written.
 	decision []string
 }
 
