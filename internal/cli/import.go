@@ -145,10 +145,10 @@ func (s *importScope) folderSelected(dir string) bool {
 
 // importRun is one run's state: what was written and what went wrong.
 type importRun struct {
-	c        *ucli.Context
-	out      string
-	root     *os.Root
-	pol      *family.Policy
+	c    *ucli.Context
+	out  string
+	root *os.Root
+	pol  *family.Policy
 	// written maps each family id written to the page it came from, so
 	// that two PATHs under different roots cannot write one family twice.
 	written map[string]string
