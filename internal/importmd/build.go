@@ -61,6 +61,9 @@ type builder struct {
 	// levelPages are the levels read from a folder family's level pages,
 	// which orderLevels puts in order.
 	levelPages []*levelOut
+	// link, when set, names the family a job-families URL path leads to,
+	// so that links to pages imported in the same run get their ids.
+	link func(sitePath string) (id string, ok bool)
 }
 
 type noteKey struct {

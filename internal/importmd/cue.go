@@ -13,6 +13,7 @@ import (
 // famOut is the family as it will be written.
 type famOut struct {
 	title, description, frontMatter string
+	aliases                         []string
 	levels                          []*levelOut
 	indicators                      []indicator
 	ladder                          *ladderOut
@@ -98,6 +99,9 @@ func encode(f *famOut) ([]byte, error) {
 	}
 	if f.frontMatter != "" {
 		add("frontMatter", str(f.frontMatter), false)
+	}
+	if len(f.aliases) > 0 {
+		add("aliases", strList(f.aliases), false)
 	}
 	if len(f.levels) > 0 {
 		var lv []ast.Decl

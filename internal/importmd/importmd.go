@@ -18,6 +18,7 @@ package importmd
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"path"
@@ -26,6 +27,7 @@ import (
 
 	"github.com/jobfam/jobfam/internal/diag"
 	"github.com/jobfam/jobfam/internal/family"
+	"github.com/jobfam/jobfam/internal/hugo"
 )
 
 // Page is one handbook page: where it was read from and its bytes.
@@ -87,8 +89,22 @@ var ErrNoIndex = errors.New("a folder family needs an _index.md or index.md page
 // IsIndex reports whether a page with this path is a folder family's index
 // page.
 func IsIndex(p string) bool {
-	base := path.Base(p)
-	return base == "_index.md" || base == "index.md"
+	return hugo.IsIndex(p)
+}
+
+// Options say what a whole tree knows about a family that its own pages
+// do not: its id, its old URLs, and the ids of the other families its
+// links lead to. The zero Options import the pages on their own.
+type Options struct {
+	// ID, when set, is the family's id instead of the one SuggestID makes.
+	ID string
+	// Aliases are written into the family's aliases field, as given.
+	Aliases []string
+	// Link, when set, names the family a job-families URL path leads to:
+	// the path under the handbook's address without slashes at either
+	// end, such as "engineering/development/frontend/senior". Links it
+	// does not know are read as family ids, as without it.
+	Link func(sitePath string) (id string, ok bool)
 }
 
 // Import reads one family: a single page, or a folder family whose index
@@ -97,6 +113,11 @@ func IsIndex(p string) bool {
 // grade link and the handbook's address. The error is for input that is
 // not a page at all, such as text that is not UTF-8.
 func Import(pages []Page, p *family.Policy) (*Result, error) {
+	return ImportWith(pages, p, Options{})
+}
+
+// ImportWith is Import with what a tree of pages knows: see Options.
+func ImportWith(pages []Page, p *family.Policy, o Options) (*Result, error) {
 	if len(pages) == 0 {
 		return nil, errors.New("no pages to import")
 	}
@@ -116,6 +137,8 @@ func Import(pages []Page, p *family.Policy) (*Result, error) {
 		return nil, fmt.Errorf("%s: %w", path.Dir(pages[0].Path), ErrNoIndex)
 	}
 	b := newBuilder(p)
+	b.link = o.Link
+	b.fam.aliases = o.Aliases
 	if len(pages) == 1 {
 		b.page(docs[0], roleFamily)
 	} else {
@@ -136,7 +159,7 @@ func Import(pages []Page, p *family.Policy) (*Result, error) {
 	for i, pg := range pages {
 		paths[i] = pg.Path
 	}
-	res := &Result{ID: SuggestID(paths...), CUE: src}
+	res := &Result{ID: cmp.Or(o.ID, SuggestID(paths...)), CUE: src}
 	res.Report = b.report(docs)
 	return res, nil
 }

@@ -340,6 +340,11 @@ func (b *builder) familyLink(dest string) string {
 	if !ok {
 		return ""
 	}
+	if b.link != nil {
+		if id, ok := b.link(strings.Trim(p, "/")); ok {
+			return id
+		}
+	}
 	segs := strings.Split(strings.Trim(p, "/"), "/")
 	if len(segs) < 2 {
 		return ""
