@@ -127,6 +127,20 @@ type Reporter struct {
 	rule     string
 	severity diag.Severity
 	findings []diag.Finding
+	// pending maps the index of each finding about a link that the rule
+	// decides once every family is loaded to the link's path.
+	pending map[int]string
+}
+
+// ReportLink records a finding about a link to path, a site path that
+// names no family: it stands unless another family has path as an alias,
+// which the rule's Repository check decides.
+func (r *Reporter) ReportLink(pos diag.Pos, path, format string, args ...any) {
+	r.Report(pos, format, args...)
+	if r.pending == nil {
+		r.pending = map[int]string{}
+	}
+	r.pending[len(r.findings)-1] = path
 }
 
 // Report records a finding at pos.
@@ -149,7 +163,11 @@ func (r *Reporter) ReportRelated(pos diag.Pos, related []diag.Pos, format string
 // their findings and, apart, those that a "jobfam:ignore" comment of the
 // family silences. It is safe for concurrent use, so the loader's workers
 // call it as they go.
+//
+// A finding about a link that another family's alias may serve is not
+// returned: it is kept in f.PendingLinks, for Repository to decide.
 func Family(env *Env, f *family.Family) (findings, suppressed []diag.Finding) {
+	var pending []family.PendingLink
 	for _, rule := range Rules() {
 		sev, on := env.severity(rule)
 		if rule.Family == nil || !on {
@@ -157,7 +175,22 @@ func Family(env *Env, f *family.Family) (findings, suppressed []diag.Finding) {
 		}
 		r := &Reporter{rule: rule.ID, severity: sev}
 		rule.Family(env, f, r)
-		findings = append(findings, r.findings...)
+		for i := range r.findings {
+			if path, ok := r.pending[i]; ok {
+				pending = append(pending, family.PendingLink{Finding: r.findings[i], Path: path})
+				continue
+			}
+			findings = append(findings, r.findings[i])
+		}
+	}
+	// A silenced link stays silenced whatever the other families hold.
+	f.PendingLinks = f.PendingLinks[:0]
+	for _, p := range pending {
+		if kept, _ := suppress(f, []diag.Finding{p.Finding}); len(kept) == 0 {
+			findings = append(findings, p.Finding)
+			continue
+		}
+		f.PendingLinks = append(f.PendingLinks, p)
 	}
 	return suppress(f, findings)
 }

@@ -11,9 +11,10 @@ import (
 )
 
 var ruleLadderLink = &Rule{
-	ID:      "ladder-link",
-	Summary: "a career-ladder entry or a handbook job-family link does not lead to a family of this repository, or is not a valid URL",
-	Family:  checkLadderLink,
+	ID:         "ladder-link",
+	Summary:    "a career-ladder entry or a handbook job-family link does not lead to a family of this repository, or is not a valid URL",
+	Family:     checkLadderLink,
+	Repository: checkLinksToAliases,
 }
 
 // checkLadderLink resolves the career ladder's next entries and every link
@@ -43,7 +44,7 @@ func checkLadderLink(env *Env, f *family.Family, r *Reporter) {
 				continue
 			}
 			if id, ok := internalID(base, u); ok && id != "" && !env.IDs[id] {
-				r.Report(next.Node.Pos, "career ladder entry %q points at family %q, which is not in this repository: %s", v, id, fix(id))
+				r.ReportLink(next.Node.Pos, u.Path, "career ladder entry %q points at family %q, which is not in this repository: %s", v, id, fix(id))
 			}
 		case !validID(v):
 			r.Report(next.Node.Pos, "career ladder entry %q is neither a family id (like %q) nor an absolute URL", v, "finance/manager-it")
@@ -60,7 +61,26 @@ func checkLadderLink(env *Env, f *family.Family, r *Reporter) {
 				continue
 			}
 			if id, ok := internalID(base, u); ok && id != "" && !env.IDs[id] {
-				r.Report(t.Node.PosOf(link), "link %q points at family %q, which is not in this repository: %s", link, id, fix(id))
+				r.ReportLink(t.Node.PosOf(link), u.Path, "link %q points at family %q, which is not in this repository: %s", link, id, fix(id))
+			}
+		}
+	}
+}
+
+// checkLinksToAliases decides the links to URLs that name no family: a
+// link to another family's alias (the old URL of a level page, say) leads
+// to that family's page through Hugo's redirect; any other is broken.
+func checkLinksToAliases(env *Env, fams []family.Header, r *Reporter) {
+	aliases := map[string]bool{}
+	for _, f := range fams {
+		for _, a := range f.Aliases {
+			aliases[urlKey(a.Value)] = true
+		}
+	}
+	for _, f := range fams {
+		for _, p := range f.PendingLinks {
+			if !aliases[urlKey(p.Path)] {
+				r.findings = append(r.findings, p.Finding)
 			}
 		}
 	}

@@ -90,3 +90,30 @@ func TestLadderLinkToAFamilyThatFailsToLoad(t *testing.T) {
 		t.Errorf("got %q, want no ladder-link findings", got)
 	}
 }
+
+func TestLadderLinkToAlias(t *testing.T) {
+	// x/other answers at the old URLs of its level page and of a page
+	// whose name Hugo wrote differently: links to them lead to its page.
+	// The decision waits until every family is loaded, and a silenced link
+	// stays silenced.
+	other := fam("Other", level("senior", "Senior Other", 7, ""), ladder+
+		`aliases: ["/job-families/x/other/senior/", "/job-families/x/old_name"]`+"\n")
+	got := run(t, "ladder-link", map[string]string{
+		"families/a/b.cue": fam("Example", level("senior", "Senior Engineer", 7, ""), `careerLadder: {
+	next: ["https://handbook.gitlab.com/job-families/x/other/senior/"]
+	text: "See [Old](/job-families/x/old_name/#levels) and [Gone](/job-families/x/gone/)."
+}
+sections: [{
+	// jobfam:ignore ladder-link the page is being written
+	body: "Soon: [New](/job-families/x/new/)."
+}]
+`),
+		"families/x/other.cue": other,
+	})
+	want := []string{
+		`families/a/b.cue:16:64: link "/job-families/x/gone/" points at family "x/gone", which is not in this repository: correct the link or add the family [ladder-link]`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings mismatch (-want +got):\n%s", diff)
+	}
+}

@@ -79,6 +79,20 @@ type Header struct {
 	File    string
 	Title   Text
 	Aliases []Text
+	// PendingLinks are the family's findings about links that name no
+	// family, which another family's alias may still serve.
+	PendingLinks []PendingLink
+}
+
+// PendingLink is a finding about a link into the handbook's job families
+// that names no family of the repository. Whether it is broken depends on
+// every family's aliases, known only once all are loaded: the rule that
+// made it decides then.
+type PendingLink struct {
+	Finding diag.Finding
+	// Path is the site path the link leads to, such as
+	// "/job-families/engineering/frontend/senior/".
+	Path string
 }
 
 // Folder is a families folder whose files have been listed but not yet

@@ -31,6 +31,9 @@ type Family struct {
 	// Suppressions are the file's "// jobfam:ignore <rule> <reason>"
 	// comments.
 	Suppressions []Suppression
+	// PendingLinks are set by the rules (check.Family) for the rules across
+	// families.
+	PendingLinks []PendingLink
 
 	texts []Text // TextFields, once made
 }
@@ -45,7 +48,7 @@ type Suppression struct {
 
 // Header returns the parts of f that rules across the repository compare.
 func (f *Family) Header() Header {
-	return Header{ID: f.ID, File: f.File, Title: f.Title, Aliases: f.Aliases}
+	return Header{ID: f.ID, File: f.File, Title: f.Title, Aliases: f.Aliases, PendingLinks: f.PendingLinks}
 }
 
 // Level is one level of a family.
