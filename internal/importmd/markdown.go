@@ -330,3 +330,67 @@ func unindent(line string, n int) string {
 	}
 	return ""
 }
+
+// partList is the list a part's heading introduces and what stands before
+// it.
+type partList struct {
+	list *ast.List
+	// start and end are the list's span.
+	start, end int
+	// before are the blocks between the heading and the list; the
+	// headings of sub-chunks count as blocks.
+	before []block
+	// sub are the chunks after the heading's own that the part takes: its
+	// sub-headings up to the one over the list.
+	sub []int
+}
+
+// findPartList finds the list of the part headed by chunk i: the last
+// block of its text or, when that text has no list, the last block of the
+// first sub-heading of it that has one. take says which sub-headings may
+// belong to the part. why says why there is no such list.
+func (d *doc) findPartList(i int, take func(*chunk) bool) (pl partList, why string) {
+	cs := d.chunks
+	c := cs[i]
+	run := []int{i}
+	if !hasList(c) {
+		for j := i + 1; j < len(cs) && cs[j].depth > c.depth && take(cs[j]); j++ {
+			run = append(run, j)
+			if hasList(cs[j]) {
+				break
+			}
+		}
+	}
+	var all []block
+	for k, j := range run {
+		if k > 0 {
+			all = append(all, block{node: cs[j].heading, start: cs[j].start, end: cs[j].bodyStart})
+		}
+		all = append(all, cs[j].blocks...)
+	}
+	last := cs[run[len(run)-1]]
+	if len(all) == 0 || !hasList(last) {
+		return pl, "it has no list"
+	}
+	lb := all[len(all)-1]
+	l, ok := lb.node.(*ast.List)
+	if !ok {
+		return pl, "its text is not one list"
+	}
+	for _, bl := range all[:len(all)-1] {
+		if _, ok := bl.node.(*ast.List); ok {
+			return pl, "its text is not one list"
+		}
+	}
+	return partList{list: l, start: lb.start, end: lb.end, before: all[:len(all)-1], sub: run[1:]}, ""
+}
+
+// hasList reports whether a chunk's text has a list.
+func hasList(c *chunk) bool {
+	for _, bl := range c.blocks {
+		if _, ok := bl.node.(*ast.List); ok {
+			return true
+		}
+	}
+	return false
+}

@@ -61,9 +61,9 @@ func (b *builder) familyChunks(d *doc, r role, levels []*pageLevel, levelOf []in
 			}
 			switch {
 			case c.exact && body == "":
-			case c.exact:
-				addSection(sectionOut{body: body})
-				b.warn(d, c.bodyStart, "text under the %q heading kept verbatim in a section just before it: jobfam writes that heading itself", c.text)
+			case c.exact && b.fam.levelsIntro == "":
+				// jobfam writes the heading itself, and the text under it.
+				b.fam.levelsIntro = body
 			default:
 				addSection(b.section(d, c, body, "family"))
 			}
@@ -154,28 +154,14 @@ func (b *builder) familyPart(d *doc, c *chunk, i int, done map[int]bool) bool {
 }
 
 // indicators models a list of performance indicators, each a plain title
-// or one link. A list under a sub-heading of its own, such as the seed's
-// "### Performance Indicators (PI)", counts as the heading's list.
+// or one link. What stands between the heading and the list, such as the
+// seed's sub-heading "### Performance Indicators (PI)", is the part's
+// intro; the sub-headings it takes are marked done.
 func (b *builder) indicators(d *doc, c *chunk, i int, done map[int]bool) bool {
-	src := c
-	cs := d.chunks
-	if len(c.blocks) == 0 && d.body(c) == "" && i+1 < len(cs) && cs[i+1].kind == kindIndicators && cs[i+1].depth > c.depth {
-		src = cs[i+1]
-	}
+	pl, reason := d.findPartList(i, func(sc *chunk) bool { return sc.kind == kindOther || sc.kind == kindIndicators })
 	var pis []indicator
-	reason := ""
-	if d.text(src.bodyStart, firstStart(src)) != "" || len(src.blocks) != 1 {
-		reason = "its text is not one list"
-	}
-	var l *ast.List
 	if reason == "" {
-		l, _ = src.blocks[0].node.(*ast.List)
-		if l == nil {
-			reason = "its text is not one list"
-		}
-	}
-	if reason == "" {
-		for it := l.FirstChild(); it != nil; it = it.NextSibling() {
+		for it := pl.list.FirstChild(); it != nil; it = it.NextSibling() {
 			pi, why := b.indicator(d, it)
 			if why != "" {
 				reason = why
@@ -188,11 +174,13 @@ func (b *builder) indicators(d *doc, c *chunk, i int, done map[int]bool) bool {
 		b.warn(d, c.start, "performance indicators kept verbatim in a section: %s", reason)
 		return false
 	}
-	if src != c {
-		done[i+1] = true
-		b.warn(d, src.start, "sub-heading %q dropped: jobfam renders the indicators right under \"## Performance Indicators\"", src.text)
+	for _, j := range pl.sub {
+		done[j] = true
 	}
-	b.listNotes(d, l, "performance indicators")
+	if intro := d.text(c.bodyStart, pl.start); intro != "" {
+		b.fam.indicatorsIntro = intro
+	}
+	b.listNotes(d, pl.list, "performance indicators")
 	b.fam.indicators = pis
 	if pis == nil {
 		b.fam.indicators = []indicator{}
