@@ -679,6 +679,52 @@ frontMatter: """
 			},
 		},
 		{
+			name: "a level page's description goes to the start of the level's intro",
+			pages: []Page{
+				{Path: "data/analysts/_index.md", Src: page("Analysts", "\n## Career Ladder\n\nNot yet defined.\n")},
+				{Path: "data/analysts/senior.md", Src: []byte("---\ntitle: Senior Analyst\ndescription: Seniors own the quarterly forecast.\n---\n\nSeniors report to the lead.\n\n### Job Grade\n\nThe Senior Analyst is a [grade 7](" + gradeURL + ").\n")},
+			},
+			cue: []string{`intro: """
+			Seniors own the quarterly forecast.
+
+			Seniors report to the lead.
+			"""`},
+			warnings: []string{
+				`front matter description of a level page moved to the start of the level's intro`,
+				`heading "Job Grade" dropped`,
+			},
+		},
+		{
+			name: "a level page's description that its first paragraph repeats word for word is dropped",
+			pages: []Page{
+				{Path: "data/analysts/_index.md", Src: page("Analysts", "\n## Career Ladder\n\nNot yet defined.\n")},
+				{Path: "data/analysts/senior.md", Src: []byte("---\ntitle: Senior Analyst\ndescription: \"Seniors own the quarterly forecast.\"\n---\n\nSeniors own the *quarterly* forecast.\n")},
+			},
+			cue: []string{`intro: "Seniors own the *quarterly* forecast."`},
+			warnings: []string{
+				`front matter description of a level page is the level's first paragraph, word for word: dropped, the paragraph stays`,
+			},
+		},
+		{
+			name: "a level page's description one word away from its first paragraph is kept with it",
+			pages: []Page{
+				{Path: "data/analysts/_index.md", Src: page("Analysts", "\n## Career Ladder\n\nNot yet defined.\n")},
+				{Path: "data/analysts/senior.md", Src: []byte("---\ntitle: Senior Analyst\ndescription: Seniors own the yearly forecast.\n---\n\nSeniors own the quarterly forecast.\n")},
+			},
+			cue: []string{`intro: """
+			Seniors own the yearly forecast.
+
+			Seniors own the quarterly forecast.
+			"""`},
+			warnings: []string{`front matter description of a level page moved to the start of the level's intro`},
+		},
+		{
+			name:     "a family's description one word away from its first paragraph is kept with it",
+			pages:    []Page{{Path: "data/analysts.md", Src: []byte("---\ntitle: Analysts\ndescription: Analysts turn data into decisions.\n---\n\nAnalysts turn numbers into decisions.\n")}},
+			cue:      []string{`description: "Analysts turn data into decisions."`, `body: "Analysts turn numbers into decisions."`},
+			warnings: []string{`text before the first heading kept verbatim in a section of the family`},
+		},
+		{
 			name: "a folder family: index page and level pages ordered by weight",
 			pages: []Page{
 				{Path: "alliances/tpm/_index.md", Src: page("Technology Partner Manager", `

@@ -268,6 +268,29 @@ func (b *builder) levelFrontMatter(d *doc, l *levelOut) {
 	}
 }
 
+// levelDescription keeps a level page's front-matter description, which a
+// level has no field for, as the first paragraph of the level's intro;
+// unless that paragraph already says it, word for word.
+func (b *builder) levelDescription(d *doc, l *levelOut) {
+	desc := d.fm.description
+	first, _, _ := strings.Cut(l.intro, "\n\n")
+	if slices.Equal(wordsOf(first), wordsOf(desc)) {
+		b.warnLine(d, d.fm.descLine, "front matter description of a level page is the level's first paragraph, word for word: dropped, the paragraph stays")
+		return
+	}
+	if l.intro == "" {
+		l.intro = desc
+	} else {
+		l.intro = desc + "\n\n" + l.intro
+	}
+	b.warnLine(d, d.fm.descLine, "front matter description of a level page moved to the start of the level's intro: a level has no description")
+}
+
+// wordsOf returns the lowercase runs of letters and digits of s.
+func wordsOf(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), notWord)
+}
+
 // lineOf returns the line of the front matter that reads line.
 func lineOf(d *doc, line string) int {
 	for i, l := range strings.Split(string(d.src[:d.base]), "\n") {
@@ -339,6 +362,9 @@ func (b *builder) level(d *doc, lv *pageLevel, r role) {
 			}
 		}
 		addSection(b.section(d, c, d.body(c), "level"))
+	}
+	if r == roleLevel && d.fm.hasDesc {
+		b.levelDescription(d, l)
 	}
 	// A section goes before the first modelled part that follows it.
 	for i, it := range items {
