@@ -1019,3 +1019,142 @@ func TestInput(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", res.CUE, want)
 	}
 }
+
+// TestKeepsEveryWord imports pages of the kinds that real handbook pages
+// come in and checks only that every occurrence of every word survives
+// import and render, however the importer models the page.
+func TestKeepsEveryWord(t *testing.T) {
+	level := func(body string) string {
+		return "## Levels\n\n## Field Analyst\n\nThe Field Analyst is a [grade 6](" + gradeURL + ").\n\n" + body
+	}
+	tests := []struct {
+		name  string
+		pages []Page
+	}{
+		{"link reference definitions after the grade sentence and the list", []Page{{Path: "a/b.md", Src: page("B", level(`[ledger]: https://example.com/ledger-guide
+
+### Field Analyst Responsibilities
+
+- Keeps the [ledger] tidy.
+
+[tidy]: https://example.com/tidy-rules
+`))}}},
+		{"a thematic break and a table between parts", []Page{{Path: "a/b.md", Src: page("B", level(`### Field Analyst Responsibilities
+
+- Walks sites.
+
+---
+
+| Region | Visits |
+| ------ | ------ |
+| North  | Weekly |
+
+### Field Analyst Requirements
+
+- Boots.
+`))}}},
+		{"nested and numbered lists", []Page{{Path: "a/b.md", Src: page("B", level(`### Field Analyst Responsibilities
+
+1. Samples soil
+   - clay
+   - loam
+2. Files reports
+`))}}},
+		{"shortcodes around a list", []Page{{Path: "a/b.md", Src: page("B", level(`### Field Analyst Responsibilities
+
+{{< details summary="Daily" >}}
+- Calibrates gauges.
+{{< /details >}}
+`))}}},
+		{"an empty part and a duplicate part heading", []Page{{Path: "a/b.md", Src: page("B", level(`### Field Analyst Requirements
+
+### Field Analyst Responsibilities
+
+- Measures rainfall.
+
+### Field Analyst Responsibilities
+
+- Measures snowfall.
+`))}}},
+		{"levels without a grade, at depth 4, under a depth-1 title", []Page{{Path: "a/b.md", Src: page("B", `
+# Survey Team
+
+Surveyors map the terrain.
+
+#### Junior Surveyor
+
+##### Junior Surveyor Responsibilities
+
+- Holds the staff.
+
+#### Senior Surveyor
+
+##### Senior Surveyor Responsibilities
+
+- Extends the Junior Surveyors responsibilities
+- Reads the level.
+`)}}},
+		{"text before the first heading and after the last part", []Page{{Path: "a/b.md", Src: page("B", "Opening words here.\n\n"+level(`### Field Analyst Responsibilities
+
+- Counts birds.
+
+## Performance Indicators
+
+- Birds counted
+
+Counted monthly by the team.
+
+## Hiring Process
+
+### Stage one
+
+1. Phone chat
+
+Closing words there.
+`))}}},
+		{"HTML blocks and comments inside parts", []Page{{Path: "a/b.md", Src: page("B", level(`<div class="note">Seasonal hiring applies.</div>
+
+### Field Analyst Responsibilities
+
+<!-- reviewed by ops -->
+- Tags whales.
+
+### Field Analyst Requirements
+
+- Swims.
+<details><summary>Why</summary>Whales swim fast.</details>
+`))}}},
+		{"a level page with lists in its front matter and text before its heading", []Page{
+			{Path: "sea/whales/_index.md", Src: page("Whale Watchers", "\n## Career Ladder\n\nOnward to boats.\n")},
+			{Path: "sea/whales/senior.md", Src: []byte("---\ntitle: Senior Whale Watcher\nweight: 2\ndescription: Watches the largest whales.\ntags:\n- ocean\n- boats\n---\n\nBinoculars provided.\n\nThe Senior Whale Watcher is a [grade 7](" + gradeURL + ").\n\n## Responsibilities\n\n- Spots spouts.\n")},
+		}},
+		{"a grade under a heading of its own words and an Extends bullet naming a later level", []Page{{Path: "a/b.md", Src: page("B", `
+## Levels
+
+## Junior Ranger
+
+### Pay band and grade
+
+The Junior Ranger is a [grade 5](`+gradeURL+`).
+
+### Junior Ranger Responsibilities
+
+- Extends the Chief Ranger responsibilities
+- Patrols trails.
+
+## Chief Ranger
+
+The Chief Ranger is a grade 9.
+`)}}},
+	}
+	p := policy(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := Import(tt.pages, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkFamily(t, res, tt.pages, p, nil)
+		})
+	}
+}
