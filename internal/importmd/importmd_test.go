@@ -562,6 +562,48 @@ See the [hiring page](/handbook/hiring/).
 }`},
 		},
 		{
+			name: "hiring process and career ladder with sub-headings",
+			pages: []Page{{Path: "finance/pmo.md", Src: page("PMO", `
+## Career Ladder
+
+### Moving up
+
+Planners become [leads](/job-families/finance/leads/).
+
+## Hiring Process
+
+### Stages
+
+- A screening call
+- An interview
+
+### Afterwards
+
+Offers go out within a week.
+`)}},
+			cue: []string{`careerLadder: {
+	next: ["finance/leads"]
+	text: """
+		### Moving up
+
+		Planners become [leads](/job-families/finance/leads/).
+		"""
+}`, `hiringProcess: {
+	intro: "### Stages"
+	steps: [
+		"A screening call",
+		"An interview",
+	]
+}`, `sections: [
+	{
+		heading: "Afterwards"
+		depth:   3
+		body:    "Offers go out within a week."
+	},
+]`},
+			warnings: []string{`heading "Afterwards" kept verbatim in a section of the family`},
+		},
+		{
 			name: "tracks: managers, directors and VPs in the management pattern, an IC program manager not",
 			pages: []Page{{Path: "finance/pm.md", Src: page("PM", `
 ## Program Manager

@@ -489,7 +489,7 @@ func (b *builder) partChunk(d *doc, l *levelOut, i int, done map[int]bool) bool 
 		reason = fmt.Sprintf("its heading has words the heading jobfam renders would lose; rename it %q to have it modelled", l.title+" "+canonicalPart(c.kind))
 	}
 	if reason == "" {
-		pl, reason = d.findPartList(i, func(sc *chunk) bool { return sc.kind == kindOther })
+		pl, reason = d.findPartList(i, func(sc *chunk) bool { return sc.kind == kindOther }, false)
 	}
 	if reason != "" {
 		b.warn(d, c.start, "%s of %q kept verbatim in a section: %s", c.kind, l.title, reason)

@@ -335,8 +335,9 @@ func unindent(line string, n int) string {
 // it.
 type partList struct {
 	list *ast.List
-	// start and end are the list's span.
-	start, end int
+	// start and end are the list's span; runEnd is where the part's text
+	// ends, after the list and anything the part allows after it.
+	start, end, runEnd int
 	// before are the blocks between the heading and the list; the
 	// headings of sub-chunks count as blocks.
 	before []block
@@ -345,11 +346,12 @@ type partList struct {
 	sub []int
 }
 
-// findPartList finds the list of the part headed by chunk i: the last
-// block of its text or, when that text has no list, the last block of the
-// first sub-heading of it that has one. take says which sub-headings may
-// belong to the part. why says why there is no such list.
-func (d *doc) findPartList(i int, take func(*chunk) bool) (pl partList, why string) {
+// findPartList finds the list of the part headed by chunk i: the first
+// list of its text or, when that text has no list, of the first
+// sub-heading of it that has one. take says which sub-headings may belong
+// to the part. Unless trailing is set, the list must be the last block of
+// the part. why says why there is no such list.
+func (d *doc) findPartList(i int, take func(*chunk) bool, trailing bool) (pl partList, why string) {
 	cs := d.chunks
 	c := cs[i]
 	run := []int{i}
@@ -361,28 +363,28 @@ func (d *doc) findPartList(i int, take func(*chunk) bool) (pl partList, why stri
 			}
 		}
 	}
-	var all []block
-	for k, j := range run {
-		if k > 0 {
-			all = append(all, block{node: cs[j].heading, start: cs[j].start, end: cs[j].bodyStart})
-		}
-		all = append(all, cs[j].blocks...)
-	}
 	last := cs[run[len(run)-1]]
-	if len(all) == 0 || !hasList(last) {
+	if !hasList(last) {
 		return pl, "it has no list"
 	}
-	lb := all[len(all)-1]
-	l, ok := lb.node.(*ast.List)
-	if !ok {
-		return pl, "its text is not one list"
-	}
-	for _, bl := range all[:len(all)-1] {
-		if _, ok := bl.node.(*ast.List); ok {
-			return pl, "its text is not one list"
+	var before []block
+	for k, j := range run {
+		if k > 0 {
+			before = append(before, block{node: cs[j].heading, start: cs[j].start, end: cs[j].bodyStart})
+		}
+		for n, bl := range cs[j].blocks {
+			l, ok := bl.node.(*ast.List)
+			if !ok {
+				before = append(before, bl)
+				continue
+			}
+			if !trailing && n != len(cs[j].blocks)-1 {
+				return pl, "its text is not one list"
+			}
+			return partList{list: l, start: bl.start, end: bl.end, runEnd: cs[j].end, before: before, sub: run[1:]}, ""
 		}
 	}
-	return partList{list: l, start: lb.start, end: lb.end, before: all[:len(all)-1], sub: run[1:]}, ""
+	return pl, "it has no list"
 }
 
 // hasList reports whether a chunk's text has a list.

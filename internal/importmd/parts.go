@@ -143,9 +143,9 @@ func (b *builder) familyPart(d *doc, c *chunk, i int, done map[int]bool) bool {
 	case kindIndicators:
 		ok = b.indicators(d, c, i, done)
 	case kindLadder:
-		ok = b.ladder(d, c)
+		ok = b.ladder(d, i, done)
 	case kindHiring:
-		ok = b.hiring(d, c)
+		ok = b.hiring(d, i, done)
 	}
 	if ok && (c.text != canonicalHeading[c.kind] || c.depth != 2) {
 		b.warn(d, c.start, "heading %q: jobfam renders %q", strings.Repeat("#", c.depth)+" "+c.text, "## "+canonicalHeading[c.kind])
@@ -158,7 +158,7 @@ func (b *builder) familyPart(d *doc, c *chunk, i int, done map[int]bool) bool {
 // seed's sub-heading "### Performance Indicators (PI)", is the part's
 // intro; the sub-headings it takes are marked done.
 func (b *builder) indicators(d *doc, c *chunk, i int, done map[int]bool) bool {
-	pl, reason := d.findPartList(i, func(sc *chunk) bool { return sc.kind == kindOther || sc.kind == kindIndicators })
+	pl, reason := d.findPartList(i, func(sc *chunk) bool { return sc.kind == kindOther || sc.kind == kindIndicators }, false)
 	var pis []indicator
 	if reason == "" {
 		for it := pl.list.FirstChild(); it != nil; it = it.NextSibling() {
@@ -269,17 +269,26 @@ func (b *builder) absolute(d *doc, dest string, off int) (string, bool) {
 	return abs, true
 }
 
-// ladder models a career ladder: its text as written, and the job
-// families it links to.
-func (b *builder) ladder(d *doc, c *chunk) bool {
-	text := d.body(c)
+// ladder models a career ladder: its text as written, sub-headings
+// included, and the job families it links to.
+func (b *builder) ladder(d *doc, i int, done map[int]bool) bool {
+	c := d.chunks[i]
+	end, blocks := c.end, c.blocks
+	// The ladder's text runs over its sub-headings, as far as the next
+	// heading that is no deeper than its own.
+	for j := i + 1; j < len(d.chunks) && d.chunks[j].depth > c.depth && d.chunks[j].kind == kindOther; j++ {
+		done[j] = true
+		end = d.chunks[j].end
+		blocks = append(slices.Clip(blocks), d.chunks[j].blocks...)
+	}
+	text := d.text(c.bodyStart, end)
 	if text == "" {
 		b.warn(d, c.start, "career ladder has no text: kept verbatim in a section")
 		return false
 	}
 	l := &ladderOut{text: text}
 	seen := map[string]bool{}
-	for _, bl := range c.blocks {
+	for _, bl := range blocks {
 		_ = ast.Walk(bl.node, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 			if !entering {
 				return ast.WalkContinue, nil
@@ -341,31 +350,31 @@ func (b *builder) familyLink(dest string) string {
 }
 
 // hiring models a hiring process: the first list is the steps, the text
-// before it the intro and the text after it the outro.
-func (b *builder) hiring(d *doc, c *chunk) bool {
-	if d.body(c) == "" {
-		b.warn(d, c.start, "hiring process has no text: kept verbatim in a section")
-		return false
-	}
-	h := &hiringOut{}
-	li := -1
-	for i, bl := range c.blocks {
-		if _, ok := bl.node.(*ast.List); ok {
-			li = i
-			break
+// before it the intro and the text after it the outro. A heading with no
+// list of its own takes its sub-headings up to the first one with a list.
+func (b *builder) hiring(d *doc, i int, done map[int]bool) bool {
+	c := d.chunks[i]
+	pl, why := d.findPartList(i, func(sc *chunk) bool { return sc.kind == kindOther }, true)
+	if why != "" {
+		if d.body(c) == "" {
+			b.warn(d, c.start, "hiring process has no text: kept verbatim in a section")
+			return false
 		}
-	}
-	if li < 0 {
-		h.intro = d.body(c)
-		b.fam.hiring = h
+		// No list at all: the text is the intro, and the sub-headings
+		// stay sections of their own.
+		b.fam.hiring = &hiringOut{intro: d.body(c)}
 		return true
 	}
-	l := c.blocks[li].node.(*ast.List)
-	h.intro = d.blocksText(c, func(i int) bool { return i < li })
-	h.steps = d.listItems(l, c.blocks[li].end)
-	h.ordered = l.IsOrdered()
-	h.outro = d.blocksText(c, func(i int) bool { return i > li })
-	b.listNotes(d, l, "hiring process")
+	for _, j := range pl.sub {
+		done[j] = true
+	}
+	h := &hiringOut{
+		intro:   d.text(c.bodyStart, pl.start),
+		steps:   d.listItems(pl.list, pl.end),
+		ordered: pl.list.IsOrdered(),
+		outro:   d.text(pl.end, pl.runEnd),
+	}
+	b.listNotes(d, pl.list, "hiring process")
 	b.fam.hiring = h
 	return true
 }
