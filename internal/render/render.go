@@ -33,7 +33,7 @@ func Page(f *family.Family, site *Site) []byte {
 	p := page{site: site, fam: f}
 	p.frontMatter()
 	p.sections(f.Sections, "levels", 2)
-	if len(f.Levels) > 0 {
+	if len(f.Levels) > 0 || f.Intros.Levels.Set() {
 		p.block("## Levels")
 		p.block(f.Intros.Levels.Value)
 		for _, l := range f.Levels {
