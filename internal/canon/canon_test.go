@@ -36,6 +36,7 @@ var formatTests = []struct {
 		name: "family fields",
 		src: `hiringProcess: {steps: ["A call."]}
 sections: [{heading: "Travel"}]
+intros: {performanceIndicators: "Each month:", levels: "Two levels."}
 careerLadder: {next: []}
 performanceIndicators: [{title: "Days to close"}]
 levels: {}
@@ -50,6 +51,7 @@ levels: {}
 performanceIndicators: [{title: "Days to close"}]
 careerLadder: {next: []}
 hiringProcess: {steps: ["A call."]}
+intros: {levels: "Two levels.", performanceIndicators: "Each month:"}
 sections: [{heading: "Travel"}]
 `,
 	},
@@ -59,6 +61,7 @@ sections: [{heading: "Travel"}]
 	sections: [{heading: "Travel"}]
 	requirements: ["Five years."]
 	responsibilities: ["Closes the books."]
+	intros: {requirements: "Any of:", responsibilities: "#### Monthly"}
 	extends: {requirements: "junior", responsibilities: "junior"}
 	intro: "Seniors lead."
 	track: "management"
@@ -72,6 +75,7 @@ sections: [{heading: "Travel"}]
 	track: "management"
 	intro: "Seniors lead."
 	extends: {responsibilities: "junior", requirements: "junior"}
+	intros: {responsibilities: "#### Monthly", requirements: "Any of:"}
 	responsibilities: ["Closes the books."]
 	requirements: ["Five years."]
 	sections: [{heading: "Travel"}]

@@ -48,8 +48,12 @@ type FamilyDiff struct {
 	Levels      []LevelDiff `json:"levels,omitempty"`
 
 	PerformanceIndicators *ListDiff `json:"performanceIndicators,omitempty"`
-	CareerLadder          *Ladder   `json:"careerLadder,omitempty"`
-	HiringProcess         *Hiring   `json:"hiringProcess,omitempty"`
+	// LevelsIntro and IndicatorsIntro are the family's intros, the text
+	// under the "Levels" and "Performance Indicators" headings.
+	LevelsIntro     *Change `json:"levelsIntro,omitempty"`
+	IndicatorsIntro *Change `json:"performanceIndicatorsIntro,omitempty"`
+	CareerLadder    *Ladder `json:"careerLadder,omitempty"`
+	HiringProcess   *Hiring `json:"hiringProcess,omitempty"`
 
 	Description *Change `json:"description,omitempty"`
 	FrontMatter *Change `json:"frontMatter,omitempty"`
@@ -87,15 +91,19 @@ type LevelRef struct {
 type LevelDiff struct {
 	ID string `json:"id"`
 	// Title is the level's title in the new version.
-	Title                   string          `json:"title"`
-	TitleChange             *Change         `json:"titleChange,omitempty"`
-	Track                   *Change         `json:"track,omitempty"`
-	Intro                   *Change         `json:"intro,omitempty"`
-	Responsibilities        *ListDiff       `json:"responsibilities,omitempty"`
-	Requirements            *ListDiff       `json:"requirements,omitempty"`
-	ExtendsResponsibilities *Change         `json:"extendsResponsibilities,omitempty"`
-	ExtendsRequirements     *Change         `json:"extendsRequirements,omitempty"`
-	Sections                []SectionChange `json:"sections,omitempty"`
+	Title                   string    `json:"title"`
+	TitleChange             *Change   `json:"titleChange,omitempty"`
+	Track                   *Change   `json:"track,omitempty"`
+	Intro                   *Change   `json:"intro,omitempty"`
+	Responsibilities        *ListDiff `json:"responsibilities,omitempty"`
+	Requirements            *ListDiff `json:"requirements,omitempty"`
+	ExtendsResponsibilities *Change   `json:"extendsResponsibilities,omitempty"`
+	ExtendsRequirements     *Change   `json:"extendsRequirements,omitempty"`
+	// ResponsibilitiesIntro and RequirementsIntro are the level's intros,
+	// the text between a part's heading and its bullets.
+	ResponsibilitiesIntro *Change         `json:"responsibilitiesIntro,omitempty"`
+	RequirementsIntro     *Change         `json:"requirementsIntro,omitempty"`
+	Sections              []SectionChange `json:"sections,omitempty"`
 }
 
 // ListDiff is the difference between two lists of text items, such as
@@ -236,6 +244,8 @@ func Family(old, new *family.Family) (FamilyDiff, bool) {
 	}
 
 	d.PerformanceIndicators = listDiff(indicators(old.PerformanceIndicators), indicators(new.PerformanceIndicators), true)
+	d.LevelsIntro = change(old.Intros.Levels.Value, new.Intros.Levels.Value)
+	d.IndicatorsIntro = change(old.Intros.PerformanceIndicators.Value, new.Intros.PerformanceIndicators.Value)
 	ladder := Ladder{
 		Next: listDiff(values(old.CareerLadder.Next), values(new.CareerLadder.Next), false),
 		Text: change(old.CareerLadder.Text.Value, new.CareerLadder.Text.Value),
@@ -257,7 +267,7 @@ func Family(old, new *family.Family) (FamilyDiff, bool) {
 
 	changed := d.TitleChange != nil || d.Description != nil || d.FrontMatter != nil || d.Aliases != nil ||
 		len(d.Grades) > 0 || len(d.LevelsAdded) > 0 || len(d.LevelsRemoved) > 0 || len(d.Levels) > 0 ||
-		d.PerformanceIndicators != nil || d.CareerLadder != nil || d.HiringProcess != nil || len(d.Sections) > 0
+		d.PerformanceIndicators != nil || d.LevelsIntro != nil || d.IndicatorsIntro != nil || d.CareerLadder != nil || d.HiringProcess != nil || len(d.Sections) > 0
 	return d, changed
 }
 
@@ -273,10 +283,13 @@ func level(old, new *family.Level) (LevelDiff, bool) {
 		Requirements:            listDiff(values(old.Requirements), values(new.Requirements), true),
 		ExtendsResponsibilities: change(old.Extends.Responsibilities.Value, new.Extends.Responsibilities.Value),
 		ExtendsRequirements:     change(old.Extends.Requirements.Value, new.Extends.Requirements.Value),
+		ResponsibilitiesIntro:   change(old.Intros.Responsibilities.Value, new.Intros.Responsibilities.Value),
+		RequirementsIntro:       change(old.Intros.Requirements.Value, new.Intros.Requirements.Value),
 		Sections:                sectionDiff(old.Sections, new.Sections),
 	}
 	changed := d.TitleChange != nil || d.Track != nil || d.Intro != nil || d.Responsibilities != nil ||
-		d.Requirements != nil || d.ExtendsResponsibilities != nil || d.ExtendsRequirements != nil || len(d.Sections) > 0
+		d.Requirements != nil || d.ExtendsResponsibilities != nil || d.ExtendsRequirements != nil ||
+		d.ResponsibilitiesIntro != nil || d.RequirementsIntro != nil || len(d.Sections) > 0
 	return d, changed
 }
 

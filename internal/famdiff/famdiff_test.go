@@ -156,6 +156,22 @@ func TestFamilies(t *testing.T) {
 			}},
 		},
 		{
+			name: "intros of the family's and a level's parts",
+			old:  map[string]string{"finance/payroll": payroll + "intros: levels: \"Each level adds countries.\"\n"},
+			new: map[string]string{"finance/payroll": edit(payroll,
+				`extends: responsibilities: "specialist"`, "extends: responsibilities: \"specialist\"\n\t\tintros: requirements: \"On top of the basics:\"",
+			) + "intros: performanceIndicators: \"### Key indicators\"\n"},
+			want: []FamilyDiff{{
+				ID: "finance/payroll", Title: "Payroll", Status: Changed,
+				Levels: []LevelDiff{{
+					ID: "senior", Title: "Senior Payroll Specialist",
+					RequirementsIntro: &Change{After: "On top of the basics:"},
+				}},
+				LevelsIntro:     &Change{Before: "Each level adds countries."},
+				IndicatorsIntro: &Change{After: "### Key indicators"},
+			}},
+		},
+		{
 			name: "families added and removed, in id order",
 			old:  map[string]string{"finance/payroll": payroll},
 			new:  map[string]string{"finance/accounting": `title: "Accounting", levels: lead: {title: "Lead", grade: 10, track: "management"}`},

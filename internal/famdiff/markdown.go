@@ -82,12 +82,28 @@ func writeFamily(b *bufio.Writer, d FamilyDiff) {
 		if l.Intro != nil {
 			items = append(items, "Intro: "+changeText(l.Intro))
 		}
+		if l.ResponsibilitiesIntro != nil {
+			items = append(items, "Responsibilities intro: "+changeText(l.ResponsibilitiesIntro))
+		}
+		if l.RequirementsIntro != nil {
+			items = append(items, "Requirements intro: "+changeText(l.RequirementsIntro))
+		}
 		items = append(items, sectionItems(l.Sections)...)
 		writeList(b, "Level "+levelName(l.Title, l.ID), items)
 	}
 
-	if d.PerformanceIndicators != nil {
-		writeList(b, "Performance indicators", listItems("Indicator", d.PerformanceIndicators))
+	if d.LevelsIntro != nil {
+		writeList(b, "Levels intro", []string{changeText(d.LevelsIntro)})
+	}
+	if d.PerformanceIndicators != nil || d.IndicatorsIntro != nil {
+		var items []string
+		if d.IndicatorsIntro != nil {
+			items = append(items, "Intro: "+changeText(d.IndicatorsIntro))
+		}
+		if d.PerformanceIndicators != nil {
+			items = append(items, listItems("Indicator", d.PerformanceIndicators)...)
+		}
+		writeList(b, "Performance indicators", items)
 	}
 	if cl := d.CareerLadder; cl != nil {
 		var items []string

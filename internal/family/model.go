@@ -27,7 +27,10 @@ type Family struct {
 	PerformanceIndicators []Indicator
 	CareerLadder          CareerLadder
 	HiringProcess         HiringProcess
-	Sections              []Section
+	// Intros are the Markdown under the "Levels" and "Performance
+	// Indicators" headings, before the part itself.
+	Intros   struct{ Levels, PerformanceIndicators Text }
+	Sections []Section
 	// Suppressions are the file's "// jobfam:ignore <rule> <reason>"
 	// comments.
 	Suppressions []Suppression
@@ -66,7 +69,10 @@ type Level struct {
 	Responsibilities []Text
 	Requirements     []Text
 	Extends          struct{ Responsibilities, Requirements Text }
-	Sections         []Section
+	// Intros are the Markdown between the responsibilities' or the
+	// requirements' heading and their bullets.
+	Intros   struct{ Responsibilities, Requirements Text }
+	Sections []Section
 }
 
 // Indicator is a performance indicator.
@@ -143,14 +149,18 @@ func (f *Family) textFields() []Text {
 		}
 	}
 	add(f.Title, f.Description)
+	add(f.Intros.Levels)
 	for _, l := range f.Levels {
 		add(l.Title, l.Intro)
+		add(l.Intros.Responsibilities)
 		add(l.Responsibilities...)
+		add(l.Intros.Requirements)
 		add(l.Requirements...)
 		for _, s := range l.Sections {
 			add(s.Heading, s.Body)
 		}
 	}
+	add(f.Intros.PerformanceIndicators)
 	for _, pi := range f.PerformanceIndicators {
 		add(pi.Title)
 	}
@@ -192,6 +202,10 @@ func newFamily(id, file string, root *Node, p *Policy) *Family {
 			f.HiringProcess.Ordered = o.Bool
 		}
 	}
+	if in := root.Get("intros"); in != nil {
+		f.Intros.Levels = text(in.Get("levels"))
+		f.Intros.PerformanceIndicators = text(in.Get("performanceIndicators"))
+	}
 	f.Sections = sections(root.Get("sections"))
 	return f
 }
@@ -215,6 +229,10 @@ func newLevel(fl *Field, p *Policy) *Level {
 	if ext := n.Get("extends"); ext != nil {
 		l.Extends.Responsibilities = text(ext.Get("responsibilities"))
 		l.Extends.Requirements = text(ext.Get("requirements"))
+	}
+	if in := n.Get("intros"); in != nil {
+		l.Intros.Responsibilities = text(in.Get("responsibilities"))
+		l.Intros.Requirements = text(in.Get("requirements"))
 	}
 	l.Sections = sections(n.Get("sections"))
 	return l

@@ -196,21 +196,20 @@ func (b *builder) resolve(l *levelOut, i int, ref extendsRef, k kind) string {
 		j += first
 	}
 	if j < 0 {
-		item := ref.raw
-		if ref.bullet {
-			b.warn(ref.d, ref.off, "%q names no earlier level of this family: kept as a bullet", ref.raw)
-		} else {
-			b.warn(ref.d, ref.off, "%q names no earlier level of this family: kept as the first %s bullet", ref.raw, k)
-		}
-		if k == kindResponsibilities {
-			l.resp = append([]string{item}, l.resp...)
-		} else {
-			l.req = append([]string{item}, l.req...)
-		}
+		b.warn(ref.d, ref.off, "%q names no earlier level of this family: kept as %s", ref.raw, keptAs(ref))
+		keepExtends(l, ref, k)
 		return ""
 	}
 	target := b.fam.levels[j]
 	canonical := "Extends the " + target.title + " " + k.String() + " plus:"
+	if !covered(ref.name, target.title) {
+		// The sentence jobfam renders names the level by its title: a
+		// word of the name that the title lacks, such as a misspelling
+		// or "Sr" for "Senior", would be lost.
+		b.warn(ref.d, ref.off, "%q reads as level %q (%q) but names it with words its title lacks: kept as %s; write %q to have it modelled", ref.raw, target.id, target.title, keptAs(ref), canonical)
+		keepExtends(l, ref, k)
+		return ""
+	}
 	if target.title != ref.name {
 		b.warn(ref.d, ref.off, "%q read as level %q (%q): jobfam renders %q", ref.name, target.id, target.title, canonical)
 	}
@@ -221,6 +220,32 @@ func (b *builder) resolve(l *levelOut, i int, ref extendsRef, k kind) string {
 		b.noteOnce(ref.d, "extends-wording", ref.off, "extends sentence for %q is worded differently: jobfam renders %q", ref.name, canonical)
 	}
 	return target.id
+}
+
+// keptAs says where keepExtends keeps an "Extends" sentence.
+func keptAs(ref extendsRef) string {
+	if ref.bullet {
+		return "a bullet"
+	}
+	return "written, between the heading and the bullets"
+}
+
+// keepExtends keeps an "Extends" sentence that is not modelled where it
+// stood: a bullet stays the first bullet, a sentence before the list ends
+// the part's intro.
+func keepExtends(l *levelOut, ref extendsRef, k kind) {
+	items, intro := &l.resp, &l.respIntro
+	if k == kindRequirements {
+		items, intro = &l.req, &l.reqIntro
+	}
+	switch {
+	case ref.bullet:
+		*items = append([]string{ref.raw}, *items...)
+	case *intro == "":
+		*intro = ref.raw
+	default:
+		*intro += "\n\n" + ref.raw
+	}
 }
 
 // report sorts the warnings, adds the counted ones and sums up.

@@ -156,7 +156,21 @@ func TestCorpus(t *testing.T) {
 	}
 
 	structural, full, pages := validate(t, famDir, schema)
-	imported, kept, renderedKept, identical, single := 0, 0, 0, 0, 0
+	// The multiset measure reads each family's pages together: a folder
+	// family renders as one page.
+	deficit := map[string][]string{}
+	for _, u := range units {
+		id := ""
+		for _, r := range rows {
+			if r.page == u.pages[0].Path {
+				id = r.id
+			}
+		}
+		if page, ok := pages[id]; ok {
+			deficit[u.name] = lostOccurrences(u.pages, page)
+		}
+	}
+	imported, kept, renderedKept, countKept, identical, single := 0, 0, 0, 0, 0, 0
 	for _, r := range rows {
 		if r.ok {
 			imported++
@@ -172,7 +186,14 @@ func TestCorpus(t *testing.T) {
 				renderedKept++
 				inRendered = "all words in the rendered page"
 			} else {
-				inRendered = fmt.Sprintf("%d words not in the rendered page", len(lost))
+				inRendered = fmt.Sprintf("%d words not in the rendered page: %s", len(lost), strings.Join(lost[:min(len(lost), 8)], " "))
+			}
+			short := pageDeficit(deficit[unitOf[r.id]], r.src, r.folder && !IsIndex(r.page))
+			if len(short) == 0 {
+				countKept++
+				inRendered += ", every occurrence"
+			} else {
+				inRendered += fmt.Sprintf(", fewer occurrences of %d words: %s", len(short), strings.Join(short[:min(len(short), 8)], " "))
 			}
 			if !r.folder {
 				single++
@@ -205,15 +226,20 @@ func TestCorpus(t *testing.T) {
 			nFull++
 		}
 	}
-	t.Logf("%d pages in %d families: %d imported (%.1f%%), %d keep every content word in the family (%.1f%%) and %d in the rendered page (%.1f%%); "+
+	t.Logf("%d pages in %d families: %d imported (%.1f%%), %d keep every content word in the family (%.1f%%) and %d in the rendered page (%.1f%%), "+
+		"%d every occurrence of every content word in the rendered page (%.1f%%); "+
 		"%d families structurally valid (%.1f%%), %d validate fully (%.1f%%); %d of %d single pages byte-identical after render(import(page)) (%.1f%%)",
 		len(rows), len(units), imported, pct(imported, len(rows)), kept, pct(kept, len(rows)), renderedKept, pct(renderedKept, len(rows)),
+		countKept, pct(countKept, len(rows)),
 		nStruct, pct(nStruct, len(ids)), nFull, pct(nFull, len(ids)), identical, single, pct(identical, single))
 	if imported != len(rows) {
 		t.Errorf("%d of %d pages failed to import; the target is none", len(rows)-imported, len(rows))
 	}
-	if pct(kept, len(rows)) < 95 {
-		t.Errorf("%.1f%% of pages keep every content word; the target is 95%%", pct(kept, len(rows)))
+	if kept != len(rows) || renderedKept != len(rows) {
+		t.Errorf("%d and %d of %d pages keep every content word in the family and in the rendered page; the target is all", kept, renderedKept, len(rows))
+	}
+	if countKept != len(rows) {
+		t.Errorf("%d of %d pages keep every occurrence of every content word in the rendered page; the target is all", countKept, len(rows))
 	}
 }
 
@@ -434,6 +460,105 @@ func cueWords(src []byte, p *family.Policy) (map[string]bool, error) {
 	}
 	walk(v)
 	return have, nil
+}
+
+// lostOccurrences returns the words that occur fewer times in the page
+// rendered from a family than in the pages it was imported from, once the
+// occurrences in the boilerplate jobfam writes itself are allowed for;
+// sorted, once each.
+func lostOccurrences(pages []Page, rendered []byte) []string {
+	want := map[string]int{}
+	allowed := map[string]int{}
+	for _, pg := range pages {
+		level := len(pages) > 1 && !IsIndex(pg.Path)
+		for _, w := range contentWords(pg.Src, level) {
+			want[w]++
+		}
+		for w, n := range boilerplate(pg.Src, level) {
+			allowed[w] += n
+		}
+	}
+	have := map[string]int{}
+	for _, w := range contentWords(rendered, false) {
+		have[w]++
+	}
+	var out []string
+	for w, n := range want {
+		if n-allowed[w] > have[w] {
+			out = append(out, w)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// pageDeficit returns the words of lost that occur on one page of a family.
+func pageDeficit(lost []string, src []byte, levelPage bool) []string {
+	on := set(contentWords(src, levelPage))
+	var out []string
+	for _, w := range lost {
+		if on[w] {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// boilerplate counts the words of a page that jobfam writes itself, in its
+// own words, once the page is imported: the front matter's keys, the
+// headings over a level's grade, the grade sentences and the "Extends the
+// ... plus:" sentences, but not the level names the sentences give, which
+// must survive. A level page's description that a paragraph of the page
+// repeats word for word counts too: the import keeps one of the two.
+func boilerplate(src []byte, levelPage bool) map[string]int {
+	d, err := parseDoc("page.md", src)
+	if err != nil {
+		return nil
+	}
+	out := map[string]int{}
+	add := func(s string, n int) {
+		for _, w := range tokens(s) {
+			out[w] += n
+		}
+	}
+	for _, line := range strings.Split(string(src[:d.base]), "\n") {
+		add(topKey(line), 1)
+	}
+	root := markdown.Parser().Parse(text.NewReader(d.md))
+	if levelPage && d.fm.hasDesc {
+		for n := root.FirstChild(); n != nil; n = n.NextSibling() {
+			if _, ok := n.(*ast.Paragraph); ok && slices.Equal(tokens(d.plain(n)), tokens(d.fm.description)) {
+				add(d.fm.description, 1)
+				break
+			}
+		}
+	}
+	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			if k, _, _ := classify(d.plain(n)); k == kindGrade {
+				add(d.plain(n), 1)
+			}
+		case *ast.Paragraph, *ast.TextBlock:
+			t := d.plain(n)
+			if g, ok := parseGrade(t); ok && g.whole {
+				add(t, 1)
+				add(g.name, -1)
+			}
+			for _, k := range []kind{kindResponsibilities, kindRequirements} {
+				if name, _, ok := parseExtends(t, k); ok {
+					add(t, 1)
+					add(name, -1)
+					break
+				}
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return out
 }
 
 // missingWords returns the words of want that have lacks, sorted, once.

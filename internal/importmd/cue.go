@@ -19,6 +19,9 @@ type famOut struct {
 	ladder                          *ladderOut
 	hiring                          *hiringOut
 	sections                        []sectionOut
+	// levelsIntro and indicatorsIntro are the text under the "Levels"
+	// and "Performance Indicators" headings, before the part.
+	levelsIntro, indicatorsIntro string
 }
 
 // levelOut is one level as it will be written, with what the import needs
@@ -30,9 +33,12 @@ type levelOut struct {
 	track           string
 	intro           string
 	extResp, extReq string
-	resp, req       []string
-	hasResp, hasReq bool
-	sections        []sectionOut
+	// respIntro and reqIntro are the text between a part's heading and
+	// its list.
+	respIntro, reqIntro string
+	resp, req           []string
+	hasResp, hasReq     bool
+	sections            []sectionOut
 
 	// What the import needs besides: where the level starts on its page,
 	// its page's weight, its "Extends" sentences until they are resolved.
@@ -158,6 +164,16 @@ func encode(f *famOut) ([]byte, error) {
 		}
 		add("hiringProcess", structLit(fs), true)
 	}
+	if f.levelsIntro != "" || f.indicatorsIntro != "" {
+		var in []ast.Decl
+		if f.levelsIntro != "" {
+			in = append(in, field("levels", str(f.levelsIntro)))
+		}
+		if f.indicatorsIntro != "" {
+			in = append(in, field("performanceIndicators", str(f.indicatorsIntro)))
+		}
+		add("intros", structLit(in), true)
+	}
 	if len(f.sections) > 0 {
 		add("sections", sections(f.sections, 2), true)
 	}
@@ -187,6 +203,16 @@ func level(l *levelOut) ast.Expr {
 			ext = append(ext, field("requirements", str(l.extReq)))
 		}
 		fs = append(fs, field("extends", structLit(ext)))
+	}
+	if l.respIntro != "" || l.reqIntro != "" {
+		var in []ast.Decl
+		if l.respIntro != "" {
+			in = append(in, field("responsibilities", str(l.respIntro)))
+		}
+		if l.reqIntro != "" {
+			in = append(in, field("requirements", str(l.reqIntro)))
+		}
+		fs = append(fs, field("intros", structLit(in)))
 	}
 	if l.hasResp {
 		fs = append(fs, field("responsibilities", strList(l.resp)))

@@ -268,6 +268,29 @@ func (b *builder) levelFrontMatter(d *doc, l *levelOut) {
 	}
 }
 
+// levelDescription keeps a level page's front-matter description, which a
+// level has no field for, as the first paragraph of the level's intro;
+// unless that paragraph already says it, word for word.
+func (b *builder) levelDescription(d *doc, l *levelOut) {
+	desc := d.fm.description
+	first, _, _ := strings.Cut(l.intro, "\n\n")
+	if slices.Equal(wordsOf(first), wordsOf(desc)) {
+		b.warnLine(d, d.fm.descLine, "front matter description of a level page is the level's first paragraph, word for word: dropped, the paragraph stays")
+		return
+	}
+	if l.intro == "" {
+		l.intro = desc
+	} else {
+		l.intro = desc + "\n\n" + l.intro
+	}
+	b.warnLine(d, d.fm.descLine, "front matter description of a level page moved to the start of the level's intro: a level has no description")
+}
+
+// wordsOf returns the lowercase runs of letters and digits of s.
+func wordsOf(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), notWord)
+}
+
 // lineOf returns the line of the front matter that reads line.
 func lineOf(d *doc, line string) int {
 	for i, l := range strings.Split(string(d.src[:d.base]), "\n") {
@@ -304,9 +327,10 @@ func (b *builder) level(d *doc, lv *pageLevel, r role) {
 	} else if r != roleLevel {
 		b.noteOnce(d, "single-level", l.off, "page is one level, %q: jobfam renders it under \"## Levels\" and a heading of its title", l.title)
 	}
+	done := map[int]bool{}
 	for _, i := range lv.chunks {
 		c := cs[i]
-		if i == lv.owner {
+		if i == lv.owner || done[i] {
 			continue
 		}
 		if c.heading == nil {
@@ -321,7 +345,7 @@ func (b *builder) level(d *doc, lv *pageLevel, r role) {
 			}
 			continue
 		case kindResponsibilities, kindRequirements:
-			if b.partChunk(d, l, c) {
+			if b.partChunk(d, l, i, done) {
 				items = append(items, levelItem{part: map[kind]string{kindResponsibilities: partResp, kindRequirements: partReq}[c.kind]})
 				continue
 			}
@@ -338,6 +362,9 @@ func (b *builder) level(d *doc, lv *pageLevel, r role) {
 			}
 		}
 		addSection(b.section(d, c, d.body(c), "level"))
+	}
+	if r == roleLevel && d.fm.hasDesc {
+		b.levelDescription(d, l)
 	}
 	// A section goes before the first modelled part that follows it.
 	for i, it := range items {
@@ -440,56 +467,52 @@ func (b *builder) gradeChunk(d *doc, l *levelOut, c *chunk) (rest string, ok boo
 }
 
 // partChunk models a responsibilities or requirements heading whose text
-// is one list, perhaps after an "Extends the ... plus:" sentence. It
+// ends with one list, perhaps after an "Extends the ... plus:" sentence.
+// What stands between the heading and the list (sentences, sub-headings)
+// is the part's intro; a heading with no list of its own takes its
+// sub-headings up to the first one with a list, and marks them done. It
 // returns false, and leaves the chunk to be kept verbatim, for anything
 // else.
-func (b *builder) partChunk(d *doc, l *levelOut, c *chunk) bool {
-	has := &l.hasResp
-	ref := &l.respRef
+func (b *builder) partChunk(d *doc, l *levelOut, i int, done map[int]bool) bool {
+	c := d.chunks[i]
+	has, ref, intro := &l.hasResp, &l.respRef, &l.respIntro
 	if c.kind == kindRequirements {
-		has, ref = &l.hasReq, &l.reqRef
+		has, ref, intro = &l.hasReq, &l.reqRef, &l.reqIntro
 	}
 	reason := ""
-	var list *ast.List
-	var listEnd int
+	var pl partList
 	var ext extendsRef
 	switch {
 	case *has:
 		reason = fmt.Sprintf("the level has %s already", c.kind)
-	case d.text(c.bodyStart, firstStart(c)) != "":
-		reason = "it has text that is not a block"
 	case !covered(c.text, l.title, canonicalPart(c.kind), b.pol.GradeURL):
 		reason = fmt.Sprintf("its heading has words the heading jobfam renders would lose; rename it %q to have it modelled", l.title+" "+canonicalPart(c.kind))
 	}
-	bs := c.blocks
-	if reason == "" && len(bs) == 2 {
-		if p, ok := bs[0].node.(*ast.Paragraph); ok {
-			if name, canon, ok := parseExtends(d.plain(p), c.kind); ok {
-				ext = extendsRef{name: name, canonical: canon, set: true, d: d, off: bs[0].start, raw: d.text(bs[0].start, bs[0].end)}
-				bs = bs[1:]
-			}
-		}
-	}
 	if reason == "" {
-		if len(bs) == 1 {
-			list, _ = bs[0].node.(*ast.List)
-			listEnd = bs[0].end
-		}
-		if list == nil {
-			reason = "its text is not one list"
-			if len(bs) == 0 {
-				reason = "it has no list"
-			}
-		}
+		pl, reason = d.findPartList(i, func(sc *chunk) bool { return sc.kind == kindOther }, false)
 	}
 	if reason != "" {
 		b.warn(d, c.start, "%s of %q kept verbatim in a section: %s", c.kind, l.title, reason)
 		return false
 	}
-	items := d.listItems(list, listEnd)
+	introEnd := pl.start
+	if n := len(pl.before); n > 0 {
+		if p, ok := pl.before[n-1].node.(*ast.Paragraph); ok {
+			if name, canon, ok := parseExtends(d.plain(p), c.kind); ok {
+				bl := pl.before[n-1]
+				ext = extendsRef{name: name, canonical: canon, set: true, d: d, off: bl.start, raw: d.text(bl.start, bl.end)}
+				introEnd = bl.start
+			}
+		}
+	}
+	*intro = d.text(c.bodyStart, introEnd)
+	for _, j := range pl.sub {
+		done[j] = true
+	}
+	items := d.listItems(pl.list, pl.end)
 	if !ext.set && len(items) > 0 {
 		if name, _, ok := parseExtends(items[0], c.kind); ok {
-			ext = extendsRef{name: name, set: true, d: d, off: blockStart(list.FirstChild()), raw: items[0], bullet: true}
+			ext = extendsRef{name: name, set: true, d: d, off: blockStart(pl.list.FirstChild()), raw: items[0], bullet: true}
 			items = items[1:]
 		}
 	}
@@ -504,7 +527,7 @@ func (b *builder) partChunk(d *doc, l *levelOut, c *chunk) bool {
 	if c.text != want || c.depth != 3 {
 		b.noteOnce(d, "part-heading-"+c.kind.String(), c.start, "%s heading %q: jobfam renders %q", c.kind, strings.Repeat("#", c.depth)+" "+c.text, "### "+want)
 	}
-	b.listNotes(d, list, c.kind.String())
+	b.listNotes(d, pl.list, c.kind.String())
 	return true
 }
 

@@ -330,3 +330,69 @@ func unindent(line string, n int) string {
 	}
 	return ""
 }
+
+// partList is the list a part's heading introduces and what stands before
+// it.
+type partList struct {
+	list *ast.List
+	// start and end are the list's span; runEnd is where the part's text
+	// ends, after the list and anything the part allows after it.
+	start, end, runEnd int
+	// before are the blocks between the heading and the list; the
+	// headings of sub-chunks count as blocks.
+	before []block
+	// sub are the chunks after the heading's own that the part takes: its
+	// sub-headings up to the one over the list.
+	sub []int
+}
+
+// findPartList finds the list of the part headed by chunk i: the first
+// list of its text or, when that text has no list, of the first
+// sub-heading of it that has one. take says which sub-headings may belong
+// to the part. Unless trailing is set, the list must be the last block of
+// the part. why says why there is no such list.
+func (d *doc) findPartList(i int, take func(*chunk) bool, trailing bool) (pl partList, why string) {
+	cs := d.chunks
+	c := cs[i]
+	run := []int{i}
+	if !hasList(c) {
+		for j := i + 1; j < len(cs) && cs[j].depth > c.depth && take(cs[j]); j++ {
+			run = append(run, j)
+			if hasList(cs[j]) {
+				break
+			}
+		}
+	}
+	last := cs[run[len(run)-1]]
+	if !hasList(last) {
+		return pl, "it has no list"
+	}
+	var before []block
+	for k, j := range run {
+		if k > 0 {
+			before = append(before, block{node: cs[j].heading, start: cs[j].start, end: cs[j].bodyStart})
+		}
+		for n, bl := range cs[j].blocks {
+			l, ok := bl.node.(*ast.List)
+			if !ok {
+				before = append(before, bl)
+				continue
+			}
+			if !trailing && n != len(cs[j].blocks)-1 {
+				return pl, "its text is not one list"
+			}
+			return partList{list: l, start: bl.start, end: bl.end, runEnd: cs[j].end, before: before, sub: run[1:]}, ""
+		}
+	}
+	return pl, "it has no list"
+}
+
+// hasList reports whether a chunk's text has a list.
+func hasList(c *chunk) bool {
+	for _, bl := range c.blocks {
+		if _, ok := bl.node.(*ast.List); ok {
+			return true
+		}
+	}
+	return false
+}

@@ -61,9 +61,9 @@ func (b *builder) familyChunks(d *doc, r role, levels []*pageLevel, levelOf []in
 			}
 			switch {
 			case c.exact && body == "":
-			case c.exact:
-				addSection(sectionOut{body: body})
-				b.warn(d, c.bodyStart, "text under the %q heading kept verbatim in a section just before it: jobfam writes that heading itself", c.text)
+			case c.exact && b.fam.levelsIntro == "":
+				// jobfam writes the heading itself, and the text under it.
+				b.fam.levelsIntro = body
 			default:
 				addSection(b.section(d, c, body, "family"))
 			}
@@ -143,9 +143,9 @@ func (b *builder) familyPart(d *doc, c *chunk, i int, done map[int]bool) bool {
 	case kindIndicators:
 		ok = b.indicators(d, c, i, done)
 	case kindLadder:
-		ok = b.ladder(d, c)
+		ok = b.ladder(d, i, done)
 	case kindHiring:
-		ok = b.hiring(d, c)
+		ok = b.hiring(d, i, done)
 	}
 	if ok && (c.text != canonicalHeading[c.kind] || c.depth != 2) {
 		b.warn(d, c.start, "heading %q: jobfam renders %q", strings.Repeat("#", c.depth)+" "+c.text, "## "+canonicalHeading[c.kind])
@@ -154,28 +154,14 @@ func (b *builder) familyPart(d *doc, c *chunk, i int, done map[int]bool) bool {
 }
 
 // indicators models a list of performance indicators, each a plain title
-// or one link. A list under a sub-heading of its own, such as the seed's
-// "### Performance Indicators (PI)", counts as the heading's list.
+// or one link. What stands between the heading and the list, such as the
+// seed's sub-heading "### Performance Indicators (PI)", is the part's
+// intro; the sub-headings it takes are marked done.
 func (b *builder) indicators(d *doc, c *chunk, i int, done map[int]bool) bool {
-	src := c
-	cs := d.chunks
-	if len(c.blocks) == 0 && d.body(c) == "" && i+1 < len(cs) && cs[i+1].kind == kindIndicators && cs[i+1].depth > c.depth {
-		src = cs[i+1]
-	}
+	pl, reason := d.findPartList(i, func(sc *chunk) bool { return sc.kind == kindOther || sc.kind == kindIndicators }, false)
 	var pis []indicator
-	reason := ""
-	if d.text(src.bodyStart, firstStart(src)) != "" || len(src.blocks) != 1 {
-		reason = "its text is not one list"
-	}
-	var l *ast.List
 	if reason == "" {
-		l, _ = src.blocks[0].node.(*ast.List)
-		if l == nil {
-			reason = "its text is not one list"
-		}
-	}
-	if reason == "" {
-		for it := l.FirstChild(); it != nil; it = it.NextSibling() {
+		for it := pl.list.FirstChild(); it != nil; it = it.NextSibling() {
 			pi, why := b.indicator(d, it)
 			if why != "" {
 				reason = why
@@ -188,11 +174,13 @@ func (b *builder) indicators(d *doc, c *chunk, i int, done map[int]bool) bool {
 		b.warn(d, c.start, "performance indicators kept verbatim in a section: %s", reason)
 		return false
 	}
-	if src != c {
-		done[i+1] = true
-		b.warn(d, src.start, "sub-heading %q dropped: jobfam renders the indicators right under \"## Performance Indicators\"", src.text)
+	for _, j := range pl.sub {
+		done[j] = true
 	}
-	b.listNotes(d, l, "performance indicators")
+	if intro := d.text(c.bodyStart, pl.start); intro != "" {
+		b.fam.indicatorsIntro = intro
+	}
+	b.listNotes(d, pl.list, "performance indicators")
 	b.fam.indicators = pis
 	if pis == nil {
 		b.fam.indicators = []indicator{}
@@ -281,17 +269,26 @@ func (b *builder) absolute(d *doc, dest string, off int) (string, bool) {
 	return abs, true
 }
 
-// ladder models a career ladder: its text as written, and the job
-// families it links to.
-func (b *builder) ladder(d *doc, c *chunk) bool {
-	text := d.body(c)
+// ladder models a career ladder: its text as written, sub-headings
+// included, and the job families it links to.
+func (b *builder) ladder(d *doc, i int, done map[int]bool) bool {
+	c := d.chunks[i]
+	end, blocks := c.end, c.blocks
+	// The ladder's text runs over its sub-headings, as far as the next
+	// heading that is no deeper than its own.
+	for j := i + 1; j < len(d.chunks) && d.chunks[j].depth > c.depth && d.chunks[j].kind == kindOther; j++ {
+		done[j] = true
+		end = d.chunks[j].end
+		blocks = append(slices.Clip(blocks), d.chunks[j].blocks...)
+	}
+	text := d.text(c.bodyStart, end)
 	if text == "" {
 		b.warn(d, c.start, "career ladder has no text: kept verbatim in a section")
 		return false
 	}
 	l := &ladderOut{text: text}
 	seen := map[string]bool{}
-	for _, bl := range c.blocks {
+	for _, bl := range blocks {
 		_ = ast.Walk(bl.node, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 			if !entering {
 				return ast.WalkContinue, nil
@@ -358,31 +355,31 @@ func (b *builder) familyLink(dest string) string {
 }
 
 // hiring models a hiring process: the first list is the steps, the text
-// before it the intro and the text after it the outro.
-func (b *builder) hiring(d *doc, c *chunk) bool {
-	if d.body(c) == "" {
-		b.warn(d, c.start, "hiring process has no text: kept verbatim in a section")
-		return false
-	}
-	h := &hiringOut{}
-	li := -1
-	for i, bl := range c.blocks {
-		if _, ok := bl.node.(*ast.List); ok {
-			li = i
-			break
+// before it the intro and the text after it the outro. A heading with no
+// list of its own takes its sub-headings up to the first one with a list.
+func (b *builder) hiring(d *doc, i int, done map[int]bool) bool {
+	c := d.chunks[i]
+	pl, why := d.findPartList(i, func(sc *chunk) bool { return sc.kind == kindOther }, true)
+	if why != "" {
+		if d.body(c) == "" {
+			b.warn(d, c.start, "hiring process has no text: kept verbatim in a section")
+			return false
 		}
-	}
-	if li < 0 {
-		h.intro = d.body(c)
-		b.fam.hiring = h
+		// No list at all: the text is the intro, and the sub-headings
+		// stay sections of their own.
+		b.fam.hiring = &hiringOut{intro: d.body(c)}
 		return true
 	}
-	l := c.blocks[li].node.(*ast.List)
-	h.intro = d.blocksText(c, func(i int) bool { return i < li })
-	h.steps = d.listItems(l, c.blocks[li].end)
-	h.ordered = l.IsOrdered()
-	h.outro = d.blocksText(c, func(i int) bool { return i > li })
-	b.listNotes(d, l, "hiring process")
+	for _, j := range pl.sub {
+		done[j] = true
+	}
+	h := &hiringOut{
+		intro:   d.text(c.bodyStart, pl.start),
+		steps:   d.listItems(pl.list, pl.end),
+		ordered: pl.list.IsOrdered(),
+		outro:   d.text(pl.end, pl.runEnd),
+	}
+	b.listNotes(d, pl.list, "hiring process")
 	b.fam.hiring = h
 	return true
 }

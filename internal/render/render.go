@@ -33,15 +33,17 @@ func Page(f *family.Family, site *Site) []byte {
 	p := page{site: site, fam: f}
 	p.frontMatter()
 	p.sections(f.Sections, "levels", 2)
-	if len(f.Levels) > 0 {
+	if len(f.Levels) > 0 || f.Intros.Levels.Set() {
 		p.block("## Levels")
+		p.block(f.Intros.Levels.Value)
 		for _, l := range f.Levels {
 			p.level(l)
 		}
 	}
 	p.sections(f.Sections, "performanceIndicators", 2)
-	if len(f.PerformanceIndicators) > 0 {
+	if len(f.PerformanceIndicators) > 0 || f.Intros.PerformanceIndicators.Set() {
 		p.block("## Performance Indicators")
+		p.block(f.Intros.PerformanceIndicators.Value)
 		items := make([]string, len(f.PerformanceIndicators))
 		for i, pi := range f.PerformanceIndicators {
 			items[i] = pi.Title.Value
@@ -121,19 +123,21 @@ func (p *page) level(l *family.Level) {
 	}
 	p.block(l.Intro.Value)
 	p.sections(l.Sections, "responsibilities", 3)
-	p.bullets(l, title+" Responsibilities", "responsibilities", l.Extends.Responsibilities, l.Responsibilities)
+	p.bullets(l, title+" Responsibilities", "responsibilities", l.Intros.Responsibilities, l.Extends.Responsibilities, l.Responsibilities)
 	p.sections(l.Sections, "requirements", 3)
-	p.bullets(l, title+" Requirements", "requirements", l.Extends.Requirements, l.Requirements)
+	p.bullets(l, title+" Requirements", "requirements", l.Intros.Requirements, l.Extends.Requirements, l.Requirements)
 	p.sections(l.Sections, "", 3)
 }
 
-// bullets writes a level's responsibilities or requirements, opened by the
-// "Extends the ... plus:" line when the level builds on another.
-func (p *page) bullets(l *family.Level, heading, kind string, extends family.Text, items []family.Text) {
-	if len(items) == 0 && !extends.Set() {
+// bullets writes a level's responsibilities or requirements: the heading,
+// the part's intro, then the bullets, opened by the "Extends the ... plus:"
+// line when the level builds on another.
+func (p *page) bullets(l *family.Level, heading, kind string, intro, extends family.Text, items []family.Text) {
+	if len(items) == 0 && !extends.Set() && !intro.Set() {
 		return
 	}
 	p.block("### " + heading)
+	p.block(intro.Value)
 	var b strings.Builder
 	if extends.Set() {
 		name := extends.Value

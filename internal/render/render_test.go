@@ -60,3 +60,126 @@ func TestGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestIntros checks where each intro goes: between its part's heading and
+// the part, before the "Extends the ... plus:" line; an intro renders its
+// heading even when the part has nothing else.
+func TestIntros(t *testing.T) {
+	tests := []struct {
+		name, family, want string
+	}{
+		{
+			name: "every intro",
+			family: `title: "Tea"
+levels: {
+	taster: {
+		title: "Taster"
+		responsibilities: ["Tastes."]
+	}
+	"senior-taster": {
+		title: "Senior Taster"
+		extends: responsibilities: "taster"
+		intros: {
+			responsibilities: "#### Daily"
+			requirements:     "Any of:"
+		}
+		responsibilities: ["Blends."]
+		requirements: ["A nose."]
+	}
+}
+performanceIndicators: [{title: "Cups"}]
+intros: {
+	levels:                "Tasters taste."
+	performanceIndicators: "### Key Performance Indicators"
+}
+`,
+			want: `---
+title: Tea
+---
+
+## Levels
+
+Tasters taste.
+
+## Taster
+
+### Taster Responsibilities
+
+- Tastes.
+
+## Senior Taster
+
+### Senior Taster Responsibilities
+
+#### Daily
+
+Extends the Taster responsibilities plus:
+- Blends.
+
+### Senior Taster Requirements
+
+Any of:
+
+- A nose.
+
+## Performance Indicators
+
+### Key Performance Indicators
+
+- Cups
+`,
+		},
+		{
+			name: "intros of empty parts",
+			family: `title: "Tea"
+levels: taster: {
+	title: "Taster"
+	intros: requirements: "To be written."
+}
+intros: performanceIndicators: "None yet."
+`,
+			want: `---
+title: Tea
+---
+
+## Levels
+
+## Taster
+
+### Taster Requirements
+
+To be written.
+
+## Performance Indicators
+
+None yet.
+`,
+		},
+	}
+	s, err := family.LoadSchema(filepath.Join("..", "..", "schema"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.MkdirAll(filepath.Join(dir, "food"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "food", "tea.cue"), []byte(tt.family), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			res, err := family.Load(context.Background(), dir, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Families) != 1 {
+				t.Fatalf("loaded %d families: %v", len(res.Families), res.Findings)
+			}
+			got := Page(res.Families[0], NewSite(&s.Policy, res.Families))
+			if diff := cmp.Diff(tt.want, string(got)); diff != "" {
+				t.Errorf("page mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -37,10 +37,6 @@ var seedNormalisations = []struct{ why, old, new string }{
 		"Extends the Staff IT Program Management responsibilities", "Extends the Staff IT Program Manager responsibilities",
 	},
 	{
-		"the sub-heading repeating the section's heading is not part of the model",
-		"## Performance Indicators\n\n### Performance Indicators (PI)\n\n", "## Performance Indicators\n\n",
-	},
-	{
 		"the family corrects the seed's misspellings, which the spelling rule reports",
 		"stretegic alignment", "strategic alignment",
 	},
