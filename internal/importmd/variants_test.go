@@ -1,7 +1,6 @@
 package importmd
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,21 +10,19 @@ import (
 	"github.com/jobfam/jobfam/internal/family"
 )
 
-var variants = flag.Bool("variants", false, "run TestCorpusVariants: every corpus page rewritten in each way real pages differ (about 30s)")
-
 // TestCorpusVariants rewrites every corpus page in each of the ways real
 // pages are seen to differ from one another (heading depths, list markers,
 // sentences and sub-headings between a heading and its list, "Extends"
 // sentences naming levels in other words, grade sentences worded
 // otherwise, ...) and checks that every page still keeps every occurrence
 // of every word through import and render. It checks the rules are
-// general: a rule written for one page's wording fails here. It runs with
-// -variants:
+// general: a rule written for one page's wording fails here. It takes
+// about 30 s, so -short leaves it out:
 //
-//	go test ./internal/importmd -run CorpusVariants -variants -v
+//	go test ./internal/importmd -run CorpusVariants -v
 func TestCorpusVariants(t *testing.T) {
-	if !*variants {
-		t.Skip("run with -variants")
+	if testing.Short() {
+		t.Skip("-short: rewriting every corpus page 21 ways takes about 30 s")
 	}
 	units := corpus(t)
 	s, err := family.LoadSchema("")
