@@ -269,10 +269,6 @@ func (r *importRun) readArg(arg, flagRoot string, scopeOf func(string) *importSc
 		return
 	}
 	isDir := info.IsDir()
-	if !isDir && !hugo.IsPage(arg) {
-		r.errorf("%s: not a Markdown page, so Hugo does not serve it as one: pass pages (.md) or folders", arg)
-		return
-	}
 	rootDir := flagRoot
 	if rootDir != "" {
 		if rel, err := filepath.Rel(rootDir, abs); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
@@ -311,7 +307,7 @@ func (r *importRun) readArg(arg, flagRoot string, scopeOf func(string) *importSc
 		r.errorf("%s: %v", arg, err)
 		return
 	}
-	sc.add(importmd.File{Path: rel, Name: filepath.ToSlash(arg), Src: src})
+	sc.add(importmd.File{Path: rel, Name: filepath.ToSlash(arg), Src: src, Named: true})
 	for _, f := range r.readFolderPages(filepath.Dir(abs), filepath.Dir(arg)) {
 		if f.Path = path.Join(dir, f.Path); f.Path != rel {
 			if _, ok := sc.files[f.Path]; !ok {
@@ -480,6 +476,9 @@ func (r *importRun) importScope(sc *importScope) {
 			r.sum.notImported++
 		}
 	}
+	for _, n := range pl.Notes {
+		fmt.Fprintf(r.c.App.ErrWriter, "jobfam: %s\n", n)
+	}
 	for _, cf := range pl.Conflicts {
 		if slices.ContainsFunc(cf.Paths, sc.selected) {
 			fmt.Fprintf(r.c.App.ErrWriter, "jobfam: %s\n", cf.Message)
@@ -492,7 +491,7 @@ func (r *importRun) importScope(sc *importScope) {
 			continue
 		}
 		r.decision = append(r.decision, path.Dir(f.IndexName)+"/: "+f.Summary())
-		if f.Decision == importmd.Department {
+		if f.Decision == importmd.Department && !f.Named {
 			r.sum.leftAlone++
 		}
 	}

@@ -29,32 +29,27 @@ import (
 // ../shared/corpus from the repository's root.
 const corpusDir = "../../../shared/corpus/gitlab-handbook"
 
-// folderFamilies are the corpus folders that hold one family: an index
-// page and one page per level. Every other page of the corpus is a family
-// on its own, index pages of department folders included.
-var folderFamilies = []string{
-	"alliances/technology-partner-manager",
-	"engineering/development/frontend",
-	"engineering/development/fullstack",
-}
-
 // unit is what one call of Import reads: a page, or a folder family.
 type unit struct {
 	name  string
 	pages []Page
 }
 
-// corpus returns the corpus's pages as import units, in the order of
-// SOURCES.tsv, or skips the test when the corpus is absent.
-func corpus(tb testing.TB) []unit {
+// corpus returns the corpus's pages as import units, grouped as importing
+// the whole corpus folder groups them (PlanTree decides which folders are
+// folder families), in the order of their first page in SOURCES.tsv, or
+// skips the test when the corpus is absent. The pages the tree import
+// leaves alone (department index pages, pages in conflict, files that are
+// not pages) stay as written, so they are not measured; left counts them.
+func corpus(tb testing.TB) (units []unit, left int) {
 	tb.Helper()
 	f, err := os.Open(filepath.Join(corpusDir, "SOURCES.tsv"))
 	if err != nil {
 		tb.Skipf("corpus not found at %s (it lives outside the repository, in ../shared/corpus): %v", corpusDir, err)
 	}
 	defer f.Close()
-	var units []unit
-	folders := map[string]int{}
+	var files []File
+	order := map[string]int{}
 	sc := bufio.NewScanner(f)
 	for first := true; sc.Scan(); first = false {
 		rel, _, _ := strings.Cut(sc.Text(), "\t")
@@ -65,23 +60,24 @@ func corpus(tb testing.TB) []unit {
 		if err != nil {
 			tb.Fatalf("read corpus page: %v", err)
 		}
-		pg := Page{Path: rel, Src: src}
-		dir := path.Dir(rel)
-		if slices.Contains(folderFamilies, dir) {
-			if i, ok := folders[dir]; ok {
-				units[i].pages = append(units[i].pages, pg)
-				continue
-			}
-			folders[dir] = len(units)
-			units = append(units, unit{name: dir + "/", pages: []Page{pg}})
-			continue
-		}
-		units = append(units, unit{name: rel, pages: []Page{pg}})
+		order[rel] = len(files)
+		files = append(files, File{Path: rel, Src: src})
 	}
 	if err := sc.Err(); err != nil {
 		tb.Fatal(err)
 	}
-	return units
+	pl := PlanTree(files, policy(tb))
+	imported := 0
+	for _, u := range pl.Units {
+		name := u.Paths[0]
+		if u.Folder {
+			name = path.Dir(name) + "/"
+		}
+		units = append(units, unit{name: name, pages: u.Pages})
+		imported += len(u.Pages)
+	}
+	slices.SortStableFunc(units, func(a, b unit) int { return order[a.pages[0].Path] - order[b.pages[0].Path] })
+	return units, len(files) - imported
 }
 
 func policy(tb testing.TB) *family.Policy {
@@ -98,7 +94,8 @@ func policy(tb testing.TB) *family.Policy {
 // text, and whether the family validates structurally and fully. Run with
 // -v to see the table.
 func TestCorpus(t *testing.T) {
-	units := corpus(t)
+	units, left := corpus(t)
+	t.Logf("%d files of the corpus are left alone by the tree import (department index pages, pages in conflict, files that are not pages): they stay as written", left)
 	schema, err := family.LoadSchema("")
 	if err != nil {
 		t.Fatal(err)
@@ -578,7 +575,7 @@ func missingWords(want []string, have map[string]bool) []string {
 // BenchmarkImportCorpus imports every page of the corpus once per
 // iteration.
 func BenchmarkImportCorpus(b *testing.B) {
-	units := corpus(b)
+	units, _ := corpus(b)
 	p := policy(b)
 	pages, bytes := 0, 0
 	for _, u := range units {

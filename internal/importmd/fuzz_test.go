@@ -19,7 +19,8 @@ func FuzzImport(f *testing.F) {
 	f.Add([]byte("# T\n\n- a\n  - b\n\n1. x\n\n```\ncode\n```\n\n<div>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"), false)
 	f.Add([]byte("---\ntitle: \"a\nb\"\n---\n##\n###### Job Grade\n\ngrade 3\n"), true)
 	if _, err := os.Stat(corpusDir); err == nil {
-		for _, u := range corpus(f) {
+		units, _ := corpus(f)
+		for _, u := range units {
 			for _, pg := range u.pages {
 				f.Add(pg.Src, IsIndex(pg.Path))
 			}

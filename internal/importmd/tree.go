@@ -26,6 +26,12 @@ type File struct {
 	// Src is the file's content. Only pages are read, so it may be nil
 	// for other files.
 	Src []byte
+	// Named is set for a page the user named, rather than one found by
+	// walking a folder: it is imported whatever a walk would decide (a
+	// department's index page, a file whose extension Hugo does not serve,
+	// a page that another file, not named, shares a URL with), with a note
+	// saying so, since the user asked for its words.
+	Named bool
 }
 
 func (f File) name() string { return cmp.Or(f.Name, f.Path) }
@@ -59,6 +65,9 @@ type Folder struct {
 	Pages int
 	// Why says what decided, in words, for the summary.
 	Why string
+	// Named is set for a department whose index page was named: it is
+	// imported as a family of its own all the same.
+	Named bool
 }
 
 // Summary is the line the import's summary shows for the folder, without
@@ -66,6 +75,10 @@ type Folder struct {
 func (f Folder) Summary() string {
 	switch f.Decision {
 	case Department:
+		if f.Named {
+			return fmt.Sprintf("department: %s imported as family %q since it was named (%s; a walk of the folder leaves it alone)",
+				path.Base(f.Index), f.ID, f.Why)
+		}
 		return fmt.Sprintf("department: %s left alone (%s); %d %s of %s own",
 			path.Base(f.Index), f.Why, f.Pages, plural(f.Pages, "page is a family", "pages are families"), plural(f.Pages, "its", "their"))
 	case FolderFamily:
@@ -142,6 +155,9 @@ type Plan struct {
 	// Errors are pages that could not be read at all, such as text that
 	// is not UTF-8.
 	Errors []PageError
+	// Notes say where a named page was imported though a walk of its
+	// folder would not have imported it.
+	Notes []string
 	// links maps every URL path a unit answers at to its id.
 	links map[string]string
 	// prefix is the site path of the root, "/job-families/".
@@ -241,7 +257,7 @@ func PlanTree(files []File, p *family.Policy) *Plan {
 		if hidden(f.Path) {
 			continue
 		}
-		if !hugo.IsPage(f.Path) {
+		if !hugo.IsPage(f.Path) && !f.Named {
 			pl.Skipped = append(pl.Skipped, Skipped{Path: f.Path, Name: f.name(),
 				Reason: "not imported: not a Markdown page, so Hugo does not serve it as one"})
 			continue
@@ -250,6 +266,10 @@ func PlanTree(files []File, p *family.Policy) *Plan {
 		if err != nil {
 			pl.Errors = append(pl.Errors, PageError{Path: f.Path, Err: err})
 			continue
+		}
+		if !hugo.IsPage(f.Path) {
+			pl.Notes = append(pl.Notes, fmt.Sprintf("%s: imported as named, though Hugo does not serve a file named so as a page: the family's page will be %s.md",
+				f.name(), hugo.PageURL(f.Path)))
 		}
 		pi := &pageInfo{file: f, doc: d, url: hugo.PageURL(f.Path), sh: shapeOf(d, p)}
 		all = append(all, pi)
@@ -275,8 +295,26 @@ func PlanTree(files []File, p *family.Policy) *Plan {
 		byURL[pi.url] = append(byURL[pi.url], pi)
 	}
 	conflicted := map[*pageInfo]bool{}
+	// shadowed are the pages a named page wins over: left out of their
+	// units, which are imported without them.
+	shadowed := map[*pageInfo]bool{}
 	for u, ps := range byURL {
 		if len(ps) < 2 {
+			continue
+		}
+		// A page the user named wins over the files that share its URL
+		// but were only read to decide its folder; the note names them.
+		if named := slices.IndexFunc(ps, func(pi *pageInfo) bool { return pi.file.Named }); named >= 0 &&
+			!slices.ContainsFunc(ps[named+1:], func(pi *pageInfo) bool { return pi.file.Named }) {
+			var others []string
+			for _, pi := range ps {
+				if pi != ps[named] {
+					others = append(others, pi.file.name())
+					shadowed[pi] = true
+				}
+			}
+			pl.Notes = append(pl.Notes, fmt.Sprintf("%s: imported as named, though Hugo also serves %s at its URL %q: remove or rename %s in the handbook, or publish --adopt will delete %s",
+				ps[named].file.name(), and(others), pl.sitePath(u), plural(len(others), "it", "them"), plural(len(others), "it", "them")))
 			continue
 		}
 		slices.SortFunc(ps, func(a, b *pageInfo) int { return strings.Compare(a.file.Path, b.file.Path) })
@@ -327,6 +365,10 @@ func PlanTree(files []File, p *family.Policy) *Plan {
 			for _, pi := range fp.pages {
 				unitOf(pi)
 			}
+			if index.file.Named {
+				unitOf(index)
+				f.Named = true
+			}
 		case FolderFamily:
 			u := unitOf(append([]*pageInfo{index}, fp.pages...)...)
 			u.Folder = true
@@ -358,6 +400,17 @@ func PlanTree(files []File, p *family.Policy) *Plan {
 	}
 	var kept []*Unit
 	for _, u := range units {
+		for i := 0; i < len(u.Paths); {
+			if shadowed[pathsOf[u.Paths[i]]] {
+				u.Paths = slices.Delete(u.Paths, i, i+1)
+				u.Pages = slices.Delete(u.Pages, i, i+1)
+				continue
+			}
+			i++
+		}
+		if len(u.Paths) == 0 {
+			continue
+		}
 		var bad []string
 		for _, p := range u.Paths {
 			if conflicted[pathsOf[p]] {
@@ -431,7 +484,7 @@ func PlanTree(files []File, p *family.Policy) *Plan {
 		}
 	}
 	for i, f := range pl.Folders {
-		if f.Decision != Department {
+		if f.Decision != Department || f.Named {
 			pl.Folders[i].ID, _ = idOf(hugo.PageURL(f.Index))
 		}
 	}

@@ -451,3 +451,60 @@ func FuzzPlanTree(f *testing.F) {
 		}
 	})
 }
+
+// TestPlanTreeNamed checks that a page the user named is imported even
+// where a walk of its folder would not import it, with a note saying why,
+// and that two named pages with one URL are still a conflict.
+func TestPlanTreeNamed(t *testing.T) {
+	// named marks the pages at the given paths as named.
+	named := func(fs []File, paths ...string) []File {
+		for i := range fs {
+			fs[i].Named = slices.Contains(paths, fs[i].Path)
+		}
+		return fs
+	}
+	tests := []struct {
+		name      string
+		files     []File
+		units     []string
+		notes     []string
+		conflicts int
+	}{{
+		name:  "a department's index page",
+		files: named(files("finance/treasury/_index.md", deptIndex, "finance/treasury/cash-analyst.md", familyPage), "finance/treasury/_index.md"),
+		units: []string{"finance/treasury", "finance/treasury/cash-analyst"},
+	}, {
+		name:  "a file whose extension Hugo does not serve",
+		files: named(files("treasury/cash-analyst.mdx", familyPage), "treasury/cash-analyst.mdx"),
+		units: []string{"treasury/cash-analyst"},
+		notes: []string{"treasury/cash-analyst.mdx: imported as named, though Hugo does not serve a file named so as a page: the family's page will be treasury/cash-analyst.md"},
+	}, {
+		name:  "a page sharing its URL with a page only read to decide the folder",
+		files: named(files("audit/lead-IT.md", familyPage, "audit/lead-it.md", familyPage), "audit/lead-IT.md"),
+		units: []string{"audit/lead-it"},
+		notes: []string{`audit/lead-IT.md: imported as named, though Hugo also serves audit/lead-it.md at its URL "/job-families/audit/lead-it/": remove or rename it in the handbook, or publish --adopt will delete it`},
+	}, {
+		name:      "two named pages with one URL",
+		files:     named(files("audit/lead-IT.md", familyPage, "audit/lead-it.md", familyPage), "audit/lead-IT.md", "audit/lead-it.md"),
+		conflicts: 1,
+	}}
+	p := treePolicy(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pl := PlanTree(tt.files, p)
+			var units []string
+			for _, u := range pl.Units {
+				units = append(units, u.ID)
+			}
+			if diff := cmp.Diff(tt.units, units); diff != "" {
+				t.Errorf("units (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.notes, pl.Notes); diff != "" {
+				t.Errorf("notes (-want +got):\n%s", diff)
+			}
+			if len(pl.Conflicts) != tt.conflicts {
+				t.Errorf("%d conflicts, want %d: %v", len(pl.Conflicts), tt.conflicts, pl.Conflicts)
+			}
+		})
+	}
+}

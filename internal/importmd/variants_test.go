@@ -24,7 +24,7 @@ func TestCorpusVariants(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: rewriting every corpus page 21 ways takes about 30 s")
 	}
-	units := corpus(t)
+	units, _ := corpus(t)
 	s, err := family.LoadSchema("")
 	if err != nil {
 		t.Fatal(err)
