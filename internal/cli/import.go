@@ -61,7 +61,9 @@ a field is kept word for word in a section, and reported on stderr as
 "path:line:col: message [import]". Two sources Hugo serves at one URL, or
 that would make one family, are reported and neither is imported. Files
 that are not Markdown pages and symbolic links are reported, not read.
-Hidden files and folders are skipped.
+Hidden files and folders are skipped. A page named as a PATH is imported
+all the same, with a note: a department's index page, a file of another
+extension, a page sharing its URL with a file not named.
 
 An existing family file is not replaced unless --force is given. The
 schema and policy (grades, tracks, the grade link, the handbook's address)
