@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -18,6 +17,7 @@ import (
 	"github.com/jobfam/jobfam/internal/family"
 	"github.com/jobfam/jobfam/internal/githubfake"
 	"github.com/jobfam/jobfam/internal/hugo"
+	"github.com/jobfam/jobfam/internal/hugo/hugotest"
 	"github.com/jobfam/jobfam/schema"
 )
 
@@ -163,8 +163,8 @@ policy: rules: {
 	if bin, err := exec.LookPath("hugo"); err != nil {
 		t.Log("hugo is not installed: the URLs were compared by jobfam's model of Hugo's only")
 	} else {
-		built := hugoURLs(t, bin, before)
-		rebuilt := hugoURLs(t, bin, after)
+		built := hugoURLs(t, hugotest.Build(t, bin, contentOf(before)))
+		rebuilt := hugoURLs(t, hugotest.Build(t, bin, contentOf(after)))
 		for u := range built {
 			if !rebuilt[u] {
 				t.Errorf("Hugo no longer builds /%s/", u)
@@ -257,44 +257,23 @@ func claims(t *testing.T, files map[string]string) map[string]int {
 	return out
 }
 
-// shortcodeName finds the names of the shortcodes a page calls.
-var shortcodeName = regexp.MustCompile(`\{\{[<%]\s*([A-Za-z0-9_/-]+)`)
-
-// hugoURLs builds a Hugo site from the content/ files of a repository and
-// returns the URL paths under /job-families/ it wrote a page for,
-// without slashes at the ends. The handbook's own shortcodes are stood in
-// for by empty templates, and a ref to a page outside the folder is a
-// warning, so that the site builds as it did with the whole handbook.
-func hugoURLs(t *testing.T, bin string, files map[string]string) map[string]bool {
-	t.Helper()
-	dir := t.TempDir()
-	writeTestFile(t, filepath.Join(dir, "hugo.toml"), `baseURL = "https://handbook.gitlab.com/"
-disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
-refLinksErrorLevel = "WARNING"
-[markup.goldmark.renderer]
-unsafe = true
-`)
-	for _, l := range []string{"single", "list"} {
-		writeTestFile(t, filepath.Join(dir, "layouts", "_default", l+".html"), "{{ .Content }}\n")
-	}
+// contentOf returns the files of a repository under content/.
+func contentOf(files map[string]string) map[string]string {
+	out := map[string]string{}
 	for p, src := range files {
-		if !strings.HasPrefix(p, "content/") {
-			continue
-		}
-		writeTestFile(t, filepath.Join(dir, filepath.FromSlash(p)), src)
-		for _, m := range shortcodeName.FindAllStringSubmatch(src, -1) {
-			if m[1] != "ref" && m[1] != "relref" {
-				writeTestFile(t, filepath.Join(dir, "layouts", "shortcodes", filepath.FromSlash(m[1])+".html"), "")
-			}
+		if strings.HasPrefix(p, "content/") {
+			out[p] = src
 		}
 	}
-	cmd := exec.Command(bin, "--source", dir, "--destination", filepath.Join(dir, "public"), "--quiet")
-	cmd.Env = append(os.Environ(), "HUGO_CACHEDIR="+t.TempDir())
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("hugo: %v\n%s", err, out)
-	}
+	return out
+}
+
+// hugoURLs returns the URL paths under /job-families/ that a built Hugo
+// site has a page for, without slashes at the ends.
+func hugoURLs(t *testing.T, site string) map[string]bool {
+	t.Helper()
 	urls := map[string]bool{}
-	root := filepath.Join(dir, "public", "job-families")
+	root := filepath.Join(site, "public", "job-families")
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && d.Name() == "index.html" {
 			rel, _ := filepath.Rel(root, filepath.Dir(p))

@@ -2,7 +2,6 @@ package render
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/jobfam/jobfam/internal/family"
+	"github.com/jobfam/jobfam/internal/hugo/hugotest"
 )
 
 // TestHugoSite builds a minimal Hugo site from the pages rendered from the
@@ -20,16 +20,13 @@ import (
 // .ci/run installs Hugo (Debian's package); elsewhere the test is skipped
 // where hugo is not installed.
 func TestHugoSite(t *testing.T) {
-	hugo, err := exec.LookPath("hugo")
-	if err != nil {
-		t.Skip("hugo is not installed: install Debian's hugo package (.ci/run does) to check the pages in a real Hugo site")
-	}
+	hugo := hugotest.Hugo(t)
 	res, site := repository(t)
-	pages := map[string][]byte{}
+	pages := map[string]string{}
 	for _, f := range res.Families {
-		pages[f.ID+".md"] = Page(f, site)
+		pages["content/job-families/"+f.ID+".md"] = string(Page(f, site))
 	}
-	dir := buildSite(t, hugo, pages)
+	dir := hugotest.Build(t, hugo, pages)
 
 	for _, f := range res.Families {
 		t.Run(f.ID, func(t *testing.T) {
@@ -90,51 +87,11 @@ func TestHugoSite(t *testing.T) {
 	}
 }
 
-// buildSite builds a minimal Hugo site whose job-families folder holds
-// pages (path under the folder -> page) and returns its folder; the HTML is
-// under public/.
-func buildSite(t *testing.T, hugo string, pages map[string][]byte) string {
-	t.Helper()
-	dir := t.TempDir()
-	files := map[string]string{
-		// The site is served where the policy's handbook base says the job
-		// families are, so that links between families resolve to pages.
-		"hugo.toml": `baseURL = "https://handbook.gitlab.com/"
-disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
-[markup.goldmark.renderer]
-unsafe = true
-`,
-		"layouts/_default/single.html": "<html><head><title>{{ .Title }}</title></head><body>{{ .Content }}</body></html>\n",
-		"layouts/_default/list.html":   "<html><body>{{ range .Pages }}{{ .Title }}{{ end }}</body></html>\n",
-	}
-	for name, page := range pages {
-		files["content/job-families/"+name] = string(page)
-	}
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cmd := exec.Command(hugo, "--source", dir, "--destination", filepath.Join(dir, "public"), "--quiet")
-	cmd.Env = append(os.Environ(), "HUGO_CACHEDIR="+t.TempDir())
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("hugo: %v\n%s", err, out)
-	}
-	return dir
-}
-
 // TestHugoAliases checks that Hugo answers at a family's aliases with a
 // redirect to the family's page: that is how the URLs of a folder
 // family's level pages survive the family becoming one page.
 func TestHugoAliases(t *testing.T) {
-	hugo, err := exec.LookPath("hugo")
-	if err != nil {
-		t.Skip("hugo is not installed: install Debian's hugo package (.ci/run does) to check the pages in a real Hugo site")
-	}
+	hugo := hugotest.Hugo(t)
 	res, site := repository(t)
 	f := *res.Families[0]
 	aliases := []string{"/job-families/" + f.ID + "/senior/", "/job-families/" + f.ID + "_old/"}
@@ -142,7 +99,7 @@ func TestHugoAliases(t *testing.T) {
 	for _, a := range aliases {
 		f.Aliases = append(f.Aliases, family.Text{Value: a})
 	}
-	dir := buildSite(t, hugo, map[string][]byte{f.ID + ".md": Page(&f, site)})
+	dir := hugotest.Build(t, hugo, map[string]string{"content/job-families/" + f.ID + ".md": string(Page(&f, site))})
 	for _, a := range aliases {
 		doc := parseHTML(t, filepath.Join(dir, "public", filepath.FromSlash(strings.Trim(a, "/")), "index.html"))
 		var refresh []string
