@@ -23,6 +23,16 @@ func (c *call) routePulls(rest []string) response {
 			return c.createPull()
 		}
 		return notFound
+	case 3, 4:
+		n, err := strconv.Atoi(rest[0])
+		if err != nil || rest[1] != "reviews" {
+			return notFound
+		}
+		p := c.repo.pull(n)
+		if p == nil {
+			return notFound
+		}
+		return c.routeReview(p, rest[2:])
 	case 1, 2:
 		n, err := strconv.Atoi(rest[0])
 		if err != nil {
@@ -33,10 +43,13 @@ func (c *call) routePulls(rest []string) response {
 			return notFound
 		}
 		if len(rest) == 2 {
-			if rest[1] != "reviews" {
-				return notFound
+			switch rest[1] {
+			case "reviews":
+				return c.only(http.MethodGet, func() response { return c.listReviews(p) })
+			case "requested_reviewers":
+				return c.routeRequested(p)
 			}
-			return c.only(http.MethodGet, func() response { return c.listReviews(p) })
+			return notFound
 		}
 		switch c.method {
 		case http.MethodGet:
@@ -73,23 +86,25 @@ func (c *call) pullJSON(p *pull) map[string]any {
 	}
 	repo := c.repo.json(c.s.URL())
 	return map[string]any{
-		"id":               int64(p.Number) + 9_000_000,
-		"node_id":          fmt.Sprintf("PR_fake%d", p.Number),
-		"number":           p.Number,
-		"state":            p.State,
-		"locked":           false,
-		"title":            p.Title,
-		"body":             p.Body,
-		"user":             map[string]any{"login": p.Author, "type": "User"},
-		"html_url":         "https://github.com/" + full + "/pull/" + strconv.Itoa(p.Number),
-		"url":              c.apiURL("pulls/" + strconv.Itoa(p.Number)),
-		"created_at":       fixedDate,
-		"updated_at":       fixedDate,
-		"closed_at":        closedAt,
-		"merged_at":        mergedAt,
-		"merged":           p.Merged,
-		"merge_commit_sha": mergeSHA,
-		"draft":            false,
+		"id":                  int64(p.Number) + 9_000_000,
+		"node_id":             fmt.Sprintf("PR_fake%d", p.Number),
+		"number":              p.Number,
+		"state":               p.State,
+		"locked":              false,
+		"title":               p.Title,
+		"body":                p.Body,
+		"user":                map[string]any{"login": p.Author, "type": "User"},
+		"html_url":            "https://github.com/" + full + "/pull/" + strconv.Itoa(p.Number),
+		"url":                 c.apiURL("pulls/" + strconv.Itoa(p.Number)),
+		"created_at":          fixedDate,
+		"updated_at":          fixedDate,
+		"closed_at":           closedAt,
+		"merged_at":           mergedAt,
+		"merged":              p.Merged,
+		"merge_commit_sha":    mergeSHA,
+		"draft":               false,
+		"requested_reviewers": c.requestedUsersJSON(p),
+		"requested_teams":     c.requestedTeamsJSON(p),
 		"head": map[string]any{
 			"label": c.repo.owner + ":" + p.Head, "ref": p.Head, "sha": c.repo.headSHA(p),
 			"user": map[string]any{"login": c.repo.owner}, "repo": repo,
@@ -322,26 +337,6 @@ func (c *call) editPull(p *pull) response {
 	}
 	p.Base, p.State = base, state
 	return reply(http.StatusOK, c.pullJSON(p))
-}
-
-func (c *call) listReviews(p *pull) response {
-	hdr := http.Header{}
-	lo, hi := c.page(len(p.Reviews), hdr)
-	out := []map[string]any{}
-	for i := lo; i < hi; i++ {
-		rv := p.Reviews[i]
-		out = append(out, map[string]any{
-			"id":           p.reviewIDs[i],
-			"node_id":      fmt.Sprintf("PRR_fake%d", p.reviewIDs[i]),
-			"user":         map[string]any{"login": rv.User, "type": "User"},
-			"body":         "",
-			"state":        rv.State,
-			"commit_id":    c.repo.headSHA(p),
-			"submitted_at": fixedDate,
-			"html_url":     "https://github.com/" + c.repo.owner + "/" + c.repo.name + "/pull/" + strconv.Itoa(p.Number) + "#pullrequestreview-" + strconv.FormatInt(p.reviewIDs[i], 10),
-		})
-	}
-	return response{status: http.StatusOK, body: out, header: hdr}
 }
 
 // commitPulls lists the pull requests whose merge commit or head is sha.

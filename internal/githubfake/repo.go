@@ -19,6 +19,7 @@ type Repo struct {
 	comments      []*Comment // issue comments, oldest first
 	nextPull      int
 	nextReviewID  int64
+	collaborators []string // logins that may be asked to review (AddCollaborator)
 	// treeLimit is how many entries a recursive tree listing holds before
 	// GitHub truncates it; 0 means GitHub's documented limit.
 	treeLimit int
@@ -46,17 +47,35 @@ type Pull struct {
 	// "" means the head branch's current commit; an open pull request
 	// follows its branch, a closed one keeps the sha it had when closed.
 	HeadSHA string
+	// RequestedReviewers (logins) and RequestedTeams (team slugs of the
+	// repository's owner) are the pending review requests. AddPull takes
+	// them as given; later, a submitted review removes its author, and the
+	// teams the author is an active member of, as on GitHub.
+	RequestedReviewers []string
+	RequestedTeams     []string
 }
 
-// Review is a review of a pull request.
+// Review is a review of a pull request, as AddPull and AddReview take it
+// and Pulls reports it.
 type Review struct {
+	// ID is set by the fake; AddPull and AddReview ignore it.
+	ID    int64
 	User  string
-	State string // "APPROVED", "CHANGES_REQUESTED", "COMMENTED"
+	State string // "APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED" or "PENDING"
+	// CommitID is the commit the review was submitted on. In AddPull and
+	// AddReview "" means the pull request's head at that time, which is
+	// what GitHub records for a review submitted without a commit_id.
+	CommitID string
+	Body     string
+}
+
+// reviewStates are the states a review can be in on GitHub.
+var reviewStates = map[string]bool{
+	"APPROVED": true, "CHANGES_REQUESTED": true, "COMMENTED": true, "DISMISSED": true, "PENDING": true,
 }
 
 type pull struct {
 	Pull
-	reviewIDs []int64
 }
 
 // headSHA is the sha the pull request's head points at now.
@@ -230,12 +249,20 @@ func (r *Repo) AddPull(p Pull) int {
 		p.HeadSHA = r.refs["heads/"+p.Head]
 	}
 	p.Reviews = append([]Review(nil), p.Reviews...)
-	np := &pull{Pull: p}
-	for range p.Reviews {
+	for i := range p.Reviews {
+		rv := &p.Reviews[i]
+		if !reviewStates[rv.State] {
+			panic(fmt.Sprintf("githubfake: AddPull: review state %q is not one of GitHub's", rv.State))
+		}
 		r.nextReviewID++
-		np.reviewIDs = append(np.reviewIDs, r.nextReviewID)
+		rv.ID = r.nextReviewID
+		if rv.CommitID == "" {
+			rv.CommitID = p.HeadSHA
+		}
 	}
-	r.pulls = append(r.pulls, np)
+	p.RequestedReviewers = append([]string(nil), p.RequestedReviewers...)
+	p.RequestedTeams = append([]string(nil), p.RequestedTeams...)
+	r.pulls = append(r.pulls, &pull{Pull: p})
 	r.nextPull = max(r.nextPull, p.Number+1)
 	return p.Number
 }
@@ -249,6 +276,8 @@ func (r *Repo) Pulls() []Pull {
 		q := p.Pull
 		q.HeadSHA = r.headSHA(p)
 		q.Reviews = append([]Review(nil), p.Reviews...)
+		q.RequestedReviewers = append([]string(nil), p.RequestedReviewers...)
+		q.RequestedTeams = append([]string(nil), p.RequestedTeams...)
 		out = append(out, q)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })

@@ -21,7 +21,9 @@ type Server struct {
 	mu        sync.Mutex
 	repos     map[string]*Repo // key: lower-case "owner/name"; GitHub names are case-insensitive
 	token     string
-	readOnly  map[string]bool // tokens that may only read (ReadOnlyToken)
+	readOnly  map[string]bool  // tokens that may only read (ReadOnlyToken)
+	noMembers map[string]bool  // tokens without "Members: read" (DenyMembersRead)
+	teams     map[string]*Team // key: lower-case "org/slug"
 	requests  []Request
 	faults    []*Fault
 	rateLimit int
@@ -206,6 +208,16 @@ func fail(status int, msg string) response {
 	}}
 }
 
+// failDoc is fail with the documentation_url of the endpoint, as GitHub
+// sends for the errors an endpoint documents.
+func failDoc(status int, msg, doc string) response {
+	resp := fail(status, msg)
+	e := resp.body.(apiError)
+	e.DocumentationURL = doc
+	resp.body = e
+	return resp
+}
+
 func validation(errs ...fieldError) response {
 	return response{status: http.StatusUnprocessableEntity, body: apiError{
 		Message:          "Validation Failed",
@@ -345,6 +357,9 @@ func (s *Server) handle(r *http.Request, body []byte) response {
 	}
 	path := strings.TrimPrefix(r.URL.Path, "/api/v3")
 	segs := strings.Split(strings.Trim(path, "/"), "/")
+	if len(segs) > 0 && segs[0] == "orgs" {
+		return s.routeOrgs(r, tok, segs)
+	}
 	if len(segs) < 3 || segs[0] != "repos" {
 		return notFound
 	}
