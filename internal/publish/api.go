@@ -77,19 +77,34 @@ type Change struct {
 	Content *string
 }
 
-// Pull is what publish reads of a pull request.
+// Pull is what publish, and the approval rules through Client.Pull, read
+// of a pull request.
 type Pull struct {
 	Number         int
 	URL            string
 	Title, Body    string
-	Author         string
+	Author         string // the login of who opened it
+	State          string // "open" or "closed"
 	Merged         bool
 	MergeCommitSHA string
+	// HeadRef and BaseRef are branch names; HeadSHA and BaseSHA the
+	// commits they point at (for a closed pull request, those of when it
+	// was closed).
+	HeadRef, HeadSHA string
+	BaseRef, BaseSHA string
+	// RequestedUsers (logins) and RequestedTeams (team slugs of the
+	// repository's organization) are the reviews asked for and not yet
+	// given: GitHub drops a request once its reviewer submits a review.
+	RequestedUsers []string
+	RequestedTeams []string
 }
 
 // Review is one review of a pull request.
 type Review struct {
-	User, State string
+	User, State string // State: "APPROVED", "CHANGES_REQUESTED", "COMMENTED" or "DISMISSED"
+	// CommitID is the commit the review was submitted on: an approval of
+	// an older head does not vouch for the commits pushed after it.
+	CommitID string
 }
 
 // Error is a failed GitHub request, with a message that says what to do.
@@ -103,6 +118,14 @@ type Error struct {
 	NotFastForward bool
 	// PullExists is set on a 422 from create-pull saying one is open.
 	PullExists bool
+	// Forbidden is set on a 403 that is not a rate limit: the token lacks
+	// a permission. Such an Error satisfies errors.Is(err, ErrForbidden).
+	Forbidden bool
+}
+
+// Is makes a Forbidden error match ErrForbidden.
+func (e *Error) Is(target error) bool {
+	return target == ErrForbidden && e.Forbidden
 }
 
 func (e *Error) Error() string {
@@ -121,6 +144,15 @@ func statusOf(err error) int {
 	}
 	return 0
 }
+
+// ErrForbidden is matched (errors.Is) by the errors of requests that
+// GitHub refused with 403 for want of a permission of the token, rather
+// than for a rate limit. Client.TeamMember's is the one callers are
+// expected to handle: the organization permission "Members: read" that it
+// needs is one the GITHUB_TOKEN of a workflow never has, so a caller may
+// fall back or tell the user to use a GitHub App token that has it. The
+// error's message already says so.
+var ErrForbidden = errors.New("forbidden")
 
 // ErrRefused is wrapped by the errors that mean publish chose not to
 // publish (no approval, a page it does not own in the way); the CLI

@@ -149,6 +149,7 @@ func (c *Client) wrap(op string, perm permission, err error) error {
 			e.Msg = "rate limited by GitHub, and the wait would exceed its bound: try again later"
 			break
 		}
+		e.Forbidden = true
 		need := `"contents: write"`
 		switch perm {
 		case readContents:
@@ -328,10 +329,10 @@ func (c *Client) Reviews(ctx context.Context, repo string, number int) ([]Review
 	for {
 		rs, resp, err := c.gh.PullRequests.ListReviews(ctx, owner, name, number, opts)
 		if err != nil {
-			return nil, c.wrapSource(fmt.Sprintf("read the reviews of %s#%d", repo, number), repo, err)
+			return nil, c.wrapPull(fmt.Sprintf("read the reviews of %s#%d", repo, number), repo, number, readPulls, err)
 		}
 		for _, r := range rs {
-			out = append(out, Review{User: r.GetUser().GetLogin(), State: r.GetState()})
+			out = append(out, Review{User: r.GetUser().GetLogin(), State: r.GetState(), CommitID: r.GetCommitID()})
 		}
 		if resp == nil || resp.NextPage == 0 {
 			return out, nil
@@ -340,12 +341,108 @@ func (c *Client) Reviews(ctx context.Context, repo string, number int) ([]Review
 	}
 }
 
+// Pull reads pull request number of repo ("owner/name"), with its head and
+// base, whether it was merged, and the reviews requested and not yet given.
+func (c *Client) Pull(ctx context.Context, repo string, number int) (*Pull, error) {
+	owner, name, err := SplitRepo(repo)
+	if err != nil {
+		return nil, err
+	}
+	p, _, err := c.gh.PullRequests.Get(ctx, owner, name, number)
+	if err != nil {
+		return nil, c.wrapPull(fmt.Sprintf("read pull request %s#%d", repo, number), repo, number, readPulls, err)
+	}
+	return &pulls([]*github.PullRequest{p})[0], nil
+}
+
+// RequestReviewers asks users (logins) and teams (team slugs of repo's
+// organization) to review pull request number of repo. Asking someone
+// already asked changes nothing; asking no one sends no request. GitHub
+// refuses with 422, which the *Error's message quotes, to ask the pull
+// request's author or anyone, or any team, without access to repo.
+func (c *Client) RequestReviewers(ctx context.Context, repo string, number int, users, teams []string) error {
+	owner, name, err := SplitRepo(repo)
+	if err != nil {
+		return err
+	}
+	if len(users) == 0 && len(teams) == 0 {
+		return nil
+	}
+	_, _, err = c.gh.PullRequests.RequestReviewers(ctx, owner, name, number, github.ReviewersRequest{Reviewers: users, TeamReviewers: teams})
+	return c.wrapPull(fmt.Sprintf("request reviews on %s#%d", repo, number), repo, number, writePulls, err)
+}
+
+// RequestedReviewers lists the users (logins) and teams (slugs) asked to
+// review pull request number of repo who have not reviewed since.
+func (c *Client) RequestedReviewers(ctx context.Context, repo string, number int) (users, teams []string, err error) {
+	owner, name, err := SplitRepo(repo)
+	if err != nil {
+		return nil, nil, err
+	}
+	rs, _, err := c.gh.PullRequests.ListReviewers(ctx, owner, name, number, &github.ListOptions{PerPage: 100})
+	if err != nil {
+		return nil, nil, c.wrapPull(fmt.Sprintf("read the review requests of %s#%d", repo, number), repo, number, readPulls, err)
+	}
+	for _, u := range rs.Users {
+		users = append(users, u.GetLogin())
+	}
+	for _, t := range rs.Teams {
+		teams = append(teams, t.GetSlug())
+	}
+	return users, teams, nil
+}
+
+// TeamMember says whether login is an active member of the team org/slug
+// (the slug is the team's name in URLs: "total-rewards" for @acme/total-rewards).
+// A pending invitation is not membership, and GitHub answers 404 alike for
+// a non-member and for a team that does not exist (or that the token cannot
+// see): all three are false. Reading memberships needs the organization
+// permission "Members: read"; without it GitHub answers 403 and the error
+// satisfies errors.Is(err, ErrForbidden).
+func (c *Client) TeamMember(ctx context.Context, org, slug, login string) (bool, error) {
+	for _, s := range []string{org, slug, login} {
+		if s == "" || strings.ContainsAny(s, "/?#% \t\n") {
+			return false, fmt.Errorf("team membership of %q in %s/%s: not a valid organization, team slug and login", login, org, slug)
+		}
+	}
+	m, _, err := c.gh.Teams.GetTeamMembershipBySlug(ctx, org, slug, login)
+	var er *github.ErrorResponse
+	if errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusNotFound {
+		return false, nil
+	}
+	if err != nil {
+		w := c.wrap(fmt.Sprintf("read the membership of %s in team %s/%s", login, org, slug), readPulls, err)
+		var e *Error
+		if errors.As(w, &e) && e.Forbidden {
+			e.Msg = fmt.Sprintf(`missing permission: reading the members of team %s/%s needs the organization permission "Members: read" on %s, `+
+				`which a workflow's GITHUB_TOKEN never has: use the token of a GitHub App installed on %s with "Members: read"`, org, slug, org, org)
+		}
+		return false, w
+	}
+	return m.GetState() == "active", nil
+}
+
+// wrapPull wraps errors of requests about one pull request of the source
+// repository, whose messages name it rather than the handbook.
+func (c *Client) wrapPull(op, repo string, number int, perm permission, err error) error {
+	w := c.wrapSourcePerm(op, repo, perm, err)
+	var e *Error
+	if errors.As(w, &e) && e.Status == http.StatusNotFound {
+		e.Msg = fmt.Sprintf("not found: pull request %s#%d does not exist, or the token has no access to %s", repo, number, repo)
+	}
+	return w
+}
+
 // wrapSource wraps errors of requests to the source repository, whose
 // messages name it rather than the handbook.
 func (c *Client) wrapSource(op, repo string, err error) error {
+	return c.wrapSourcePerm(op, repo, readPulls, err)
+}
+
+func (c *Client) wrapSourcePerm(op, repo string, perm permission, err error) error {
 	src := &Client{gh: c.gh, mode: c.mode}
 	src.owner, src.repo, _ = SplitRepo(repo)
-	return src.wrap(op, readPulls, err)
+	return src.wrap(op, perm, err)
 }
 
 func pulls(ps []*github.PullRequest) []Pull {
@@ -353,8 +450,16 @@ func pulls(ps []*github.PullRequest) []Pull {
 	for _, p := range ps {
 		out = append(out, Pull{
 			Number: p.GetNumber(), URL: p.GetHTMLURL(), Title: p.GetTitle(), Body: p.GetBody(),
-			Author: p.GetUser().GetLogin(), Merged: p.GetMerged() || p.MergedAt != nil, MergeCommitSHA: p.GetMergeCommitSHA(),
+			Author: p.GetUser().GetLogin(), State: p.GetState(), Merged: p.GetMerged() || p.MergedAt != nil, MergeCommitSHA: p.GetMergeCommitSHA(),
+			HeadRef: p.GetHead().GetRef(), HeadSHA: p.GetHead().GetSHA(), BaseRef: p.GetBase().GetRef(), BaseSHA: p.GetBase().GetSHA(),
 		})
+		last := &out[len(out)-1]
+		for _, u := range p.RequestedReviewers {
+			last.RequestedUsers = append(last.RequestedUsers, u.GetLogin())
+		}
+		for _, t := range p.RequestedTeams {
+			last.RequestedTeams = append(last.RequestedTeams, t.GetSlug())
+		}
 	}
 	return out
 }
