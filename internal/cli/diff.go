@@ -303,13 +303,20 @@ type treeFile struct {
 // an empty (sparse) file of its size, so that the loader reports it as it
 // would in the working tree, without reading it.
 func (r *gitRepo) materialise(ctx context.Context, commit, dir string) error {
+	return r.materialiseFolder(ctx, commit, r.prefix, dir)
+}
+
+// materialiseFolder writes the .cue files of the repository's folder
+// prefix ("" for the root) as they are at commit into dir, as materialise
+// does for the families folder.
+func (r *gitRepo) materialiseFolder(ctx context.Context, commit, prefix, dir string) error {
 	spec := "."
-	if r.prefix != "" {
-		spec = r.prefix
+	if prefix != "" {
+		spec = prefix
 	}
 	out, err := git(ctx, r.root, nil, "ls-tree", "-r", "-l", "-z", "--full-tree", commit, "--", spec)
 	if err != nil {
-		return fmt.Errorf("list the families at %s: %w", commit, err)
+		return fmt.Errorf("list %s at %s: %w", spec, commit, err)
 	}
 	var files []treeFile
 	for _, entry := range bytes.Split(out, []byte{0}) {
@@ -326,9 +333,9 @@ func (r *gitRepo) materialise(ctx context.Context, commit, dir string) error {
 			continue
 		}
 		rel := p
-		if r.prefix != "" {
+		if prefix != "" {
 			var found bool
-			if rel, found = strings.CutPrefix(p, r.prefix+"/"); !found {
+			if rel, found = strings.CutPrefix(p, prefix+"/"); !found {
 				continue
 			}
 		}
