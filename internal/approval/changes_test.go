@@ -110,7 +110,9 @@ func TestChangesFamilies(t *testing.T) {
 		{
 			name: "track",
 			old:  func(t *testing.T) string { return payroll },
-			new:  func(t *testing.T) string { return edit(t, payroll, "\t\tgrade: 7\n", "\t\tgrade: 7\n\t\ttrack: \"management\"\n") },
+			new: func(t *testing.T) string {
+				return edit(t, payroll, "\t\tgrade: 7\n", "\t\tgrade: 7\n\t\ttrack: \"management\"\n")
+			},
 			want: []Change{{Kind: KindTrack, Family: id, What: `track of level "senior" "individual" → "management"`}},
 		},
 		{
