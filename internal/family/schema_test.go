@@ -2,8 +2,10 @@ package family
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -403,5 +405,34 @@ policy: approvals: {
 	}
 	if diff := cmp.Diff(want, s.Policy.Approvals); diff != "" {
 		t.Errorf("approvals (-want +got):\n%s", diff)
+	}
+}
+
+// TestPolicyApprovalsExample keeps the example of approval rules that
+// schema/policy.cue holds commented out valid: uncommented, it loads.
+func TestPolicyApprovalsExample(t *testing.T) {
+	src := repoSchema(t, "policy.cue")
+	start := strings.Index(src, "\n// policy: approvals: {\n")
+	if start < 0 {
+		t.Fatal("schema/policy.cue: no commented-out example of policy.approvals")
+	}
+	var example strings.Builder
+	for _, line := range strings.SplitAfter(src[start+1:], "\n") {
+		if !strings.HasPrefix(line, "// ") {
+			break
+		}
+		example.WriteString(strings.TrimPrefix(line, "// "))
+	}
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"family.cue": repoSchema(t, "family.cue"),
+		"policy.cue": src + "\n" + example.String(),
+	})
+	s, err := LoadSchema(dir)
+	if err != nil {
+		t.Fatalf("LoadSchema with the example uncommented: %v\n%s", err, example.String())
+	}
+	if got := slices.Sorted(maps.Keys(s.Policy.Approvals)); !slices.Equal(got, []string{"platform-leads", "total-rewards"}) {
+		t.Errorf("approval rules = %q, want the example's two", got)
 	}
 }
