@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -47,6 +48,24 @@ type Policy struct {
 	// InclusiveLanguage is the wording the inclusive-language rule
 	// reports.
 	InclusiveLanguage []Term `json:"inclusiveLanguage"`
+	// Approvals are the rules of who must approve which kind of change,
+	// by rule name; internal/approval applies them.
+	Approvals map[string]ApprovalRule `json:"approvals"`
+}
+
+// ApprovalRule is one rule of policy.approvals: a pull request that makes a
+// change of one of the kinds When to one of Families needs approvals from
+// Count distinct people of From.
+type ApprovalRule struct {
+	// When lists kinds of change, such as "grade"; "any" is all of them.
+	When []string `json:"when"`
+	// Families are glob patterns over family ids; none means every
+	// family and the policy.
+	Families []string `json:"families,omitempty"`
+	// From lists GitHub logins and teams, written "@org/team-slug".
+	From []string `json:"from"`
+	// Count is how many distinct people of From must approve.
+	Count int `json:"count"`
 }
 
 // Term is wording that excludes candidates, and what to write instead.
@@ -157,12 +176,51 @@ func LoadSchema(dir string) (*Schema, error) {
 	if len(s.Policy.InclusiveLanguage) == 0 {
 		s.Policy.InclusiveLanguage = nil
 	}
+	if len(s.Policy.Approvals) == 0 {
+		s.Policy.Approvals = nil
+	}
+	if err := checkApprovals(pv, s.Policy.Approvals); err != nil {
+		return nil, fmt.Errorf("policy in schema %s: %w", source, err)
+	}
 	// The default schema checks this with #Policy; a schema of the
 	// organisation's own may not, and the model relies on it.
 	if !slices.Contains(s.Policy.Tracks, s.Policy.DefaultTrack) {
 		return nil, fmt.Errorf("policy in schema %s: default track %q is not one of its tracks", source, s.Policy.DefaultTrack)
 	}
 	return s, nil
+}
+
+// checkApprovals sets the default count of the approval rules and checks
+// what #Policy cannot say: that a rule can be met at all. pv is the
+// policy's value, for the positions of the rules.
+func checkApprovals(pv cue.Value, rules map[string]ApprovalRule) error {
+	names := slices.Sorted(maps.Keys(rules))
+	for _, name := range names {
+		r := rules[name]
+		if r.Count == 0 {
+			r.Count = 1
+			rules[name] = r
+		}
+		logins := make(map[string]bool)
+		team := false
+		for _, a := range r.From {
+			if strings.HasPrefix(a, "@") {
+				team = true
+				continue
+			}
+			// GitHub logins are case-insensitive: "Octocat" and
+			// "octocat" are one person.
+			logins[strings.ToLower(a)] = true
+		}
+		if !team && r.Count > len(logins) {
+			rv := pv.LookupPath(cue.MakePath(cue.Str("approvals"), cue.Str(name)))
+			if c := rv.LookupPath(cue.MakePath(cue.Str("count"))); c.Exists() {
+				rv = c
+			}
+			return fmt.Errorf("%s: approval rule %q needs %d approvals but from lists %d distinct people and no team, so nobody can meet it: lower count or add people or a team to from", rv.Pos(), name, r.Count, len(logins))
+		}
+	}
+	return nil
 }
 
 func filepathToSlash(p string) string { return strings.ReplaceAll(p, string(os.PathSeparator), "/") }
@@ -219,10 +277,17 @@ func cueErrorString(err error) string {
 		if b.Len() > 0 {
 			b.WriteString("; ")
 		}
-		if ps := cueerrors.Positions(e); len(ps) > 0 {
-			fmt.Fprintf(&b, "%s: ", ps[0])
+		ps := cueerrors.Positions(e)
+		if len(ps) > 0 {
+			// CUE lists the constraint's position first and the value
+			// that broke it last: the user edited the value, so it
+			// leads, and the constraint follows as related information.
+			fmt.Fprintf(&b, "%s: ", ps[len(ps)-1])
 		}
 		b.WriteString(e.Error())
+		if len(ps) > 1 {
+			fmt.Fprintf(&b, " (constraint at %s)", ps[0])
+		}
 	}
 	return b.String()
 }

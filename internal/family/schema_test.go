@@ -2,8 +2,11 @@ package family
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -67,6 +70,9 @@ func policyShape(t *testing.T) string {
 
 // customPolicy is a policy unlike the default in every value.
 const customPolicy = `package jobfam
+
+// #Policy, which policyShape adds, needs the list package.
+import "list"
 
 policy: #Policy & {
 	grades: {min: 1, max: 10}
@@ -175,6 +181,13 @@ func TestLoadSchemaErrors(t *testing.T) {
 		}
 		return strings.Replace(src, old, new, 1)
 	}
+	// approvals returns the default schema with policy.approvals set to
+	// rule, on the last line of policy.cue (LAST in want).
+	approvals := func(rule string) func(t *testing.T) map[string]string {
+		return func(t *testing.T) map[string]string {
+			return map[string]string{"family.cue": family(t), "policy.cue": policy(t) + "\npolicy: approvals: " + rule + "\n"}
+		}
+	}
 	tests := []struct {
 		name string
 		// files returns the schema folder's files; nil means no folder.
@@ -247,6 +260,61 @@ func TestLoadSchemaErrors(t *testing.T) {
 			want: []string{"policy.required.family", `"hiringprocess"`},
 		},
 		{
+			name:  "approval rule with an unknown kind of change",
+			files: approvals(`"total-rewards": {when: ["grades"], from: ["@acme/total-rewards"]}`),
+			want:  []string{"DIR/policy.cue:LAST:", `policy.approvals."total-rewards".when.0: invalid value "grades"`, "grade|title|track"},
+		},
+		{
+			name:  "approval rule with no kind of change",
+			files: approvals(`x: {when: [], from: ["octocat"]}`),
+			want:  []string{"DIR/policy.cue:LAST:", "policy.approvals.x.when: invalid value [] (does not satisfy list.MinItems(1))"},
+		},
+		{
+			name:  "approval rule with an empty from",
+			files: approvals(`x: {when: ["grade"], from: []}`),
+			want:  []string{"DIR/policy.cue:LAST:", "policy.approvals.x.from: invalid value [] (does not satisfy list.MinItems(1))"},
+		},
+		{
+			name:  "approval rule with a team name, not its slug",
+			files: approvals(`x: {when: ["grade"], from: ["@acme/Total Rewards"]}`),
+			want:  []string{"DIR/policy.cue:LAST:", `policy.approvals.x.from.0: invalid value "@acme/Total Rewards"`},
+		},
+		{
+			name:  "approval rule with a team without its organisation",
+			files: approvals(`x: {when: ["grade"], from: ["@total-rewards"]}`),
+			want:  []string{`policy.approvals.x.from.0: invalid value "@total-rewards"`},
+		},
+		{
+			name:  "approval rule with a malformed login",
+			files: approvals(`x: {when: ["grade"], from: ["octo--cat"]}`),
+			want:  []string{"DIR/policy.cue:LAST:", `policy.approvals.x.from.0: invalid value "octo--cat"`},
+		},
+		{
+			name:  "approval rule with a login longer than GitHub allows",
+			files: approvals(`x: {when: ["grade"], from: ["` + strings.Repeat("a", 40) + `"]}`),
+			want:  []string{`policy.approvals.x.from.0: invalid value "` + strings.Repeat("a", 40) + `"`},
+		},
+		{
+			name:  "approval rule with a count of 0",
+			files: approvals(`x: {when: ["grade"], from: ["octocat"], count: 0}`),
+			want:  []string{"DIR/policy.cue:LAST:", "policy.approvals.x.count: invalid value 0 (out of bound >=1)"},
+		},
+		{
+			name:  "approval rule with ** inside a segment",
+			files: approvals(`x: {when: ["grade"], from: ["octocat"], families: ["engineering/**x"]}`),
+			want:  []string{`policy.approvals.x.families.0: invalid value "engineering/**x"`},
+		},
+		{
+			name:  "approval rule with an upper-case family pattern",
+			files: approvals(`x: {when: ["grade"], from: ["octocat"], families: ["Engineering/*"]}`),
+			want:  []string{`policy.approvals.x.families.0: invalid value "Engineering/*"`},
+		},
+		{
+			name:  "approval rule that needs more people than it names",
+			files: approvals(`x: {when: ["grade"], from: ["octocat", "Octocat", "hubot"], count: 3}`),
+			want:  []string{"policy in schema DIR: DIR/policy.cue:LAST:", `approval rule "x" needs 3 approvals but from lists 2 distinct people and no team, so nobody can meet it: lower count or add people or a team to from`},
+		},
+		{
 			name: "no policy",
 			files: func(t *testing.T) map[string]string {
 				return map[string]string{"family.cue": "package jobfam\n\n#Family: {title?: string}\n"}
@@ -281,8 +349,13 @@ func TestLoadSchemaErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("LoadSchema: policy %+v, want an error", s.Policy)
 			}
+			last := 0
+			if tt.files != nil {
+				last = strings.Count(tt.files(t)["policy.cue"], "\n")
+			}
 			for _, w := range tt.want {
 				w = strings.ReplaceAll(w, "DIR", dir)
+				w = strings.ReplaceAll(w, "LAST", strconv.Itoa(last))
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("LoadSchema error:\n%v\nwant it to contain:\n%s", err, w)
 				}
@@ -297,5 +370,69 @@ func TestLoadSchemaFileNotFolder(t *testing.T) {
 	p := filepath.Join(dir, "family.cue")
 	if _, err := LoadSchema(p); err == nil || !strings.Contains(err.Error(), "is not a folder") {
 		t.Errorf("LoadSchema(file) error = %v, want one saying it is not a folder", err)
+	}
+}
+
+func TestLoadSchemaApprovals(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"family.cue": repoSchema(t, "family.cue"),
+		"policy.cue": repoSchema(t, "policy.cue") + `
+policy: approvals: {
+	"total-rewards": {
+		when: ["grade", "level-added"]
+		from: ["@acme/total-rewards"]
+		count: 2
+	}
+	"platform-leads": {
+		when: ["any"]
+		families: ["engineering/platform-*", "engineering/**"]
+		from: ["octocat", "Hubot"]
+	}
+}
+`,
+	})
+	s, err := LoadSchema(dir)
+	if err != nil {
+		t.Fatalf("LoadSchema: %v", err)
+	}
+	want := map[string]ApprovalRule{
+		// A team may have any number of members, so a count above the
+		// number of names is fine.
+		"total-rewards": {When: []string{"grade", "level-added"}, From: []string{"@acme/total-rewards"}, Count: 2},
+		// count defaults to 1.
+		"platform-leads": {When: []string{"any"}, Families: []string{"engineering/platform-*", "engineering/**"}, From: []string{"octocat", "Hubot"}, Count: 1},
+	}
+	if diff := cmp.Diff(want, s.Policy.Approvals); diff != "" {
+		t.Errorf("approvals (-want +got):\n%s", diff)
+	}
+}
+
+// TestPolicyApprovalsExample keeps the example of approval rules that
+// schema/policy.cue holds commented out valid: uncommented, it loads.
+func TestPolicyApprovalsExample(t *testing.T) {
+	src := repoSchema(t, "policy.cue")
+	start := strings.Index(src, "\n// policy: approvals: {\n")
+	if start < 0 {
+		t.Fatal("schema/policy.cue: no commented-out example of policy.approvals")
+	}
+	var example strings.Builder
+	for _, line := range strings.SplitAfter(src[start+1:], "\n") {
+		if !strings.HasPrefix(line, "// ") {
+			break
+		}
+		example.WriteString(strings.TrimPrefix(line, "// "))
+	}
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"family.cue": repoSchema(t, "family.cue"),
+		"policy.cue": src + "\n" + example.String(),
+	})
+	s, err := LoadSchema(dir)
+	if err != nil {
+		t.Fatalf("LoadSchema with the example uncommented: %v\n%s", err, example.String())
+	}
+	if got := slices.Sorted(maps.Keys(s.Policy.Approvals)); !slices.Equal(got, []string{"platform-leads", "total-rewards"}) {
+		t.Errorf("approval rules = %q, want the example's two", got)
 	}
 }
