@@ -462,7 +462,7 @@ func TestActionPublish(t *testing.T) {
 	repo := newSourceRepo(t)
 	sha := repo.git("rev-parse", "HEAD")
 	src.AddPull(githubfake.Pull{Number: 3, Title: "Families", Head: "feature", Base: "main", Author: "alice",
-		Merged: true, MergeCommitSHA: sha, Reviews: []githubfake.Review{{User: "bob", State: "APPROVED"}}})
+		Merged: true, MergeCommitSHA: sha, HeadSHA: sha, BaseSHA: sha, Reviews: []githubfake.Review{{User: "bob", State: "APPROVED"}}})
 
 	dir := t.TempDir()
 	event := fmt.Sprintf(`{"ref":"refs/heads/main","before":"%s","after":"%s","repository":{"full_name":"acme/families"},"pusher":{"name":"alice"},"head_commit":{"id":"%s"}}`,

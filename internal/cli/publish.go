@@ -199,6 +199,13 @@ func publishFamilies(ctx context.Context, p publishParams) (*publish.Result, pub
 	if err != nil {
 		return nil, opts, &paramError{redact(err, p.Token)}
 	}
+	if p.RequireApproval {
+		// The merged pull request must also meet the policy's approval
+		// rules, judged exactly as jobfam approvals judged it.
+		opts.CheckApprovals = func(ctx context.Context, pr int) (map[string][]string, error) {
+			return rulesMet(ctx, gh, p.Source.Repo, pr, p.Families, p.Schema)
+		}
+	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
 	defer cancel()
 	res, err := publish.Publish(ctx, gh, pages, opts)

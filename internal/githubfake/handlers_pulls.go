@@ -1,6 +1,7 @@
 package githubfake
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -72,7 +73,7 @@ func (r *Repo) pull(n int) *pull {
 
 func (c *call) pullJSON(p *pull) map[string]any {
 	full := c.repo.owner + "/" + c.repo.name
-	baseSHA := c.repo.refs["heads/"+p.Base]
+	baseSHA := cmp.Or(p.BaseSHA, c.repo.refs["heads/"+p.Base])
 	var mergedAt, closedAt any
 	if p.Merged {
 		mergedAt = fixedDate

@@ -47,6 +47,11 @@ type Pull struct {
 	// "" means the head branch's current commit; an open pull request
 	// follows its branch, a closed one keeps the sha it had when closed.
 	HeadSHA string
+	// BaseSHA, when set, is the commit GitHub reports as the pull
+	// request's base, instead of the base branch's current commit: tests
+	// whose commits live in a local git repository, not in the fake, name
+	// them so.
+	BaseSHA string
 	// RequestedReviewers (logins) and RequestedTeams (team slugs of the
 	// repository's owner) are the pending review requests. AddPull takes
 	// them as given; later, a submitted review removes its author, and the

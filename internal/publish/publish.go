@@ -59,6 +59,12 @@ type Options struct {
 	// trailers and --require-approval.
 	Source          Source
 	RequireApproval bool
+	// CheckApprovals, with RequireApproval, also judges the merged pull
+	// request by the policy's approval rules (internal/approval): it
+	// returns the rules each counted approver met, or an error that wraps
+	// ErrRefused when a rule is not met. Any other error stops the
+	// publish too: on doubt, nothing is published.
+	CheckApprovals func(ctx context.Context, pr int) (map[string][]string, error)
 	// MaxAttempts bounds the rebuilds after a non-fast-forward (default 5).
 	MaxAttempts int
 	// Log receives progress notes (retries, warnings).
@@ -80,6 +86,8 @@ type Provenance struct {
 	Author    string   `json:"author,omitempty"`
 	Merged    bool     `json:"merged,omitempty"`
 	Approvers []string `json:"approved_by,omitempty"`
+	// Rules maps approvers to the approval rules their approval met.
+	Rules map[string][]string `json:"approved_rules,omitempty"`
 }
 
 // Result is what Publish did, or with DryRun would do.
@@ -162,6 +170,13 @@ func Publish(ctx context.Context, gh API, pages map[string][]byte, opts Options)
 		}
 		if err := approved(prov); err != nil {
 			return nil, err
+		}
+		if opts.CheckApprovals != nil {
+			rules, err := opts.CheckApprovals(ctx, prov.PR)
+			if err != nil {
+				return nil, err
+			}
+			prov.Rules = rules
 		}
 	}
 	if opts.Mode == "pr" {
@@ -685,6 +700,18 @@ func approvers(reviews []Review, author string) []string {
 	return out
 }
 
+// approver names an approver with the approval rules they met, as the
+// trailers show them: "octocat (total-rewards)". Logins compare ignoring
+// case, as GitHub's do.
+func (prov *Provenance) approver(login string) string {
+	for l, rules := range prov.Rules {
+		if strings.EqualFold(l, login) && len(rules) > 0 {
+			return login + " (" + strings.Join(rules, ", ") + ")"
+		}
+	}
+	return login
+}
+
 // approved says why prov is not an approved version, or nil.
 func approved(prov *Provenance) error {
 	switch {
@@ -738,7 +765,7 @@ func commitMessage(pl *plan, prov *Provenance) string {
 		fmt.Fprintf(&b, "Source-PR: %s#%d\n", prov.Repo, prov.PR)
 	}
 	for _, a := range prov.Approvers {
-		fmt.Fprintf(&b, "Approved-By: %s\n", a)
+		fmt.Fprintf(&b, "Approved-By: %s\n", prov.approver(a))
 	}
 	return b.String()
 }
@@ -767,7 +794,11 @@ func prText(pl *plan, prov *Provenance, opts Options) (title, body string) {
 			fmt.Fprintf(&trailer, "Source-PR: %s#%d\n", prov.Repo, prov.PR)
 		}
 		if len(prov.Approvers) > 0 {
-			fmt.Fprintf(&trailer, "Approved-By: %s\n", strings.Join(prov.Approvers, ", "))
+			names := make([]string, len(prov.Approvers))
+			for i, a := range prov.Approvers {
+				names[i] = prov.approver(a)
+			}
+			fmt.Fprintf(&trailer, "Approved-By: %s\n", strings.Join(names, ", "))
 		}
 	}
 	room := maxBody - b.Len() - trailer.Len() - 100

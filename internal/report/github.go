@@ -39,15 +39,15 @@ func (githubPrinter) Print(w io.Writer, findings []diag.Finding) error {
 // are left out for a finding about the whole file, so that GitHub
 // annotates the file rather than a made-up first line.
 func githubCommand(f diag.Finding) string {
-	props := []string{"file=" + escapeProperty(filepath.ToSlash(f.Pos.File))}
+	props := []string{"file=" + EscapeProperty(filepath.ToSlash(f.Pos.File))}
 	if f.Pos.Line > 0 {
 		props = append(props, fmt.Sprintf("line=%d", f.Pos.Line))
 		if f.Pos.Col > 0 {
 			props = append(props, fmt.Sprintf("col=%d", f.Pos.Col))
 		}
 	}
-	props = append(props, "title="+escapeProperty(f.Rule))
-	return fmt.Sprintf("::%s %s::%s", githubCommandName(f.Severity), strings.Join(props, ","), escapeData(f.Message))
+	props = append(props, "title="+EscapeProperty(f.Rule))
+	return fmt.Sprintf("::%s %s::%s", githubCommandName(f.Severity), strings.Join(props, ","), EscapeData(f.Message))
 }
 
 // githubCommandName returns the command for a severity. GitHub has no
@@ -63,8 +63,8 @@ func githubCommandName(s diag.Severity) string {
 	}
 }
 
-// The escapes are those of the actions/toolkit functions escapeData and
-// escapeProperty, which the runner undoes. A newline would otherwise end
+// The escapes are those of the actions/toolkit functions EscapeData and
+// EscapeProperty, which the runner undoes. A newline would otherwise end
 // the command early, and in a property a ":" or "," would end the value.
 // strings.Replacer makes a single pass, so "%" is never escaped twice.
 var (
@@ -72,8 +72,8 @@ var (
 	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
 )
 
-// escapeData escapes the message part of a workflow command.
-func escapeData(s string) string { return dataEscaper.Replace(s) }
+// EscapeData escapes the message part of a workflow command.
+func EscapeData(s string) string { return dataEscaper.Replace(s) }
 
-// escapeProperty escapes a property value of a workflow command.
-func escapeProperty(s string) string { return propertyEscaper.Replace(s) }
+// EscapeProperty escapes a property value of a workflow command.
+func EscapeProperty(s string) string { return propertyEscaper.Replace(s) }

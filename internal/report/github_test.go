@@ -21,8 +21,8 @@ func TestEscapeData(t *testing.T) {
 		{"want min:max, got 5", "want min:max, got 5"},
 	}
 	for _, tt := range tests {
-		if diff := cmp.Diff(tt.want, escapeData(tt.in)); diff != "" {
-			t.Errorf("escapeData(%q) (-want +got):\n%s", tt.in, diff)
+		if diff := cmp.Diff(tt.want, EscapeData(tt.in)); diff != "" {
+			t.Errorf("EscapeData(%q) (-want +got):\n%s", tt.in, diff)
 		}
 	}
 }
@@ -40,8 +40,8 @@ func TestEscapeProperty(t *testing.T) {
 		{"c:/dir,1/%.cue", "c%3A/dir%2C1/%25.cue"},
 	}
 	for _, tt := range tests {
-		if diff := cmp.Diff(tt.want, escapeProperty(tt.in)); diff != "" {
-			t.Errorf("escapeProperty(%q) (-want +got):\n%s", tt.in, diff)
+		if diff := cmp.Diff(tt.want, EscapeProperty(tt.in)); diff != "" {
+			t.Errorf("EscapeProperty(%q) (-want +got):\n%s", tt.in, diff)
 		}
 	}
 }
