@@ -45,6 +45,7 @@ func TestActionMetadata(t *testing.T) {
 		"mode":             {Default: "direct"},
 		"require-approval": {Default: "false"},
 		"adopt":            {Default: "false"},
+		"request-reviews":  {Default: "false"},
 		"token":            {Default: "${{ github.token }}"},
 		"comment":          {Default: "true"},
 	}
@@ -124,7 +125,7 @@ func TestActionMetadata(t *testing.T) {
 		}
 	}
 	sort.Strings(outs)
-	wantOuts := []string{"changed-families", "commit-sha", "errors", "findings", "operation", "pull-request-url"}
+	wantOuts := []string{"approvals-met", "changed-families", "commit-sha", "errors", "findings", "operation", "pull-request-url"}
 	if diff := cmp.Diff(wantOuts, outs); diff != "" {
 		t.Errorf("outputs (-want +got):\n%s", diff)
 	}

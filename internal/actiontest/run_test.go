@@ -250,6 +250,7 @@ func TestActionPlumbing(t *testing.T) {
 		"JOBFAM_HANDBOOK_REPO=",
 		"JOBFAM_MODE=pr",
 		"JOBFAM_PATH=" + hostile,
+		"JOBFAM_REQUEST_REVIEWS=false",
 		"JOBFAM_REQUIRE_APPROVAL=false",
 		"JOBFAM_SCHEMA=",
 	}, "\n") + "\n"
@@ -263,7 +264,7 @@ func TestActionPlumbing(t *testing.T) {
 	}
 	wantOut := map[string]string{
 		"findings": "3", "errors": "1", "changed-families": "finance/payroll",
-		"operation": "none", "commit-sha": "", "pull-request-url": "",
+		"operation": "none", "commit-sha": "", "pull-request-url": "", "approvals-met": "",
 	}
 	if diff := cmp.Diff(wantOut, res.Outputs); diff != "" {
 		t.Errorf("outputs (-want +got):\n%s", diff)

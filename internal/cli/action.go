@@ -78,6 +78,7 @@ func newActionCommand(getenv func(string) string) *ucli.Command {
 		Subcommands: []*ucli.Command{
 			sub("validate", "validate the families of a pull request: annotations, job summary, outputs, comment", actionValidate),
 			sub("publish", "publish the families after a merge, with the action's inputs", actionPublish),
+			sub("approvals", "judge a pull request by the policy's approval rules: annotations, job summary, outputs, comment", actionApprovals),
 		},
 	}
 }
@@ -125,16 +126,19 @@ func (e *actionEnv) token() string { return strings.TrimSpace(e.getenv("GITHUB_T
 
 // event is what the action reads of the event payload.
 type event struct {
-	Number      int `json:"number"`
-	PullRequest *struct {
-		Number int `json:"number"`
-		Base   struct {
-			SHA string `json:"sha"`
-			Ref string `json:"ref"`
-		} `json:"base"`
-		HTMLURL string `json:"html_url"`
-	} `json:"pull_request"`
-	After string `json:"after"` // push events
+	Number      int        `json:"number"`
+	PullRequest *eventPull `json:"pull_request"`
+	After       string     `json:"after"` // push events
+}
+
+// eventPull is what the action reads of the event's pull request.
+type eventPull struct {
+	Number int `json:"number"`
+	Base   struct {
+		SHA string `json:"sha"`
+		Ref string `json:"ref"`
+	} `json:"base"`
+	HTMLURL string `json:"html_url"`
 }
 
 func (e *actionEnv) event() (*event, error) {
@@ -240,7 +244,7 @@ func validatePR(ctx context.Context, env *actionEnv, token string, stdout, stder
 
 	var commentErr error
 	if comment && ev.PullRequest != nil {
-		note, err := stickyComment(ctx, env, token, ev, v.commentBody())
+		note, err := stickyComment(ctx, env, token, ev, commentMarker, v.commentBody())
 		if note != "" {
 			v.notes = append(v.notes, note)
 		}

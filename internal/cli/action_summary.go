@@ -403,7 +403,7 @@ func delimiter(value string) (string, error) {
 // request. A token that may not comment (403, 404: a fork's read-only
 // token) is not a failure: the returned note says so for the summary. Any
 // other failure is returned, without the token.
-func stickyComment(ctx context.Context, env *actionEnv, token string, ev *event, body string) (note string, err error) {
+func stickyComment(ctx context.Context, env *actionEnv, token string, ev *event, marker, body string) (note string, err error) {
 	n := ev.PullRequest.Number
 	if n == 0 {
 		n = ev.Number
@@ -440,7 +440,7 @@ func stickyComment(ctx context.Context, env *actionEnv, token string, ev *event,
 			return cannot(err)
 		}
 		for _, c := range cs {
-			if strings.HasPrefix(c.GetBody(), commentMarker) {
+			if strings.HasPrefix(c.GetBody(), marker) {
 				id = c.GetID()
 				break
 			}

@@ -555,3 +555,87 @@ func requestedText(r *approvalsRequested) string {
 	}
 	return strings.Join(names, ", ")
 }
+
+// approvalsMarker finds the approvals step's pull-request comment again:
+// a comment of its own, beside validate's, so that a review event can
+// update it without validating again.
+const approvalsMarker = "<!-- jobfam:approvals -->"
+
+// actionApprovals is jobfam action approvals: the judgement of jobfam
+// approvals for the event's pull request, as annotations, a job summary,
+// an output and a sticky comment.
+func actionApprovals(ctx context.Context, env *actionEnv, stdout, stderr io.Writer) error {
+	token := env.token()
+	err := approvalsStep(ctx, env, token, stdout, stderr)
+	if err != nil && !errors.Is(err, errFindings) {
+		err = redact(err, token)
+		_ = appendFile(env.get("GITHUB_STEP_SUMMARY", ""), "## jobfam approvals\n\n:x: jobfam could not tell whether the approval rules are met: "+famdiff.Escape(err.Error())+"\n\n")
+	}
+	return err
+}
+
+func approvalsStep(ctx context.Context, env *actionEnv, token string, stdout, stderr io.Writer) error {
+	comment, err := env.bool("JOBFAM_COMMENT", true)
+	if err != nil {
+		return err
+	}
+	request, err := env.bool("JOBFAM_REQUEST_REVIEWS", false)
+	if err != nil {
+		return err
+	}
+	dir := env.path("JOBFAM_PATH", "families")
+	repo, number, err := approvalsTarget(0, env.getenv)
+	if err != nil {
+		return err
+	}
+	if token == "" {
+		return errors.New("no token: set the action's token input")
+	}
+	gh, err := publish.NewClient(publish.ClientOptions{APIURL: env.get("GITHUB_API_URL", ""), Token: token, Repo: repo, Log: stderr})
+	if err != nil {
+		return err
+	}
+	j, err := judgePull(ctx, gh, repo, number, dir, env.path("JOBFAM_SCHEMA", ""))
+	if err != nil {
+		return err
+	}
+	var requested *approvalsRequested
+	if request && !j.result.Met {
+		if requested, err = requestMissing(ctx, gh, j); err != nil {
+			return err
+		}
+	}
+	if err := printApprovals(stdout, "github", j, requested); err != nil {
+		return err
+	}
+	body := "## jobfam approvals\n\n" + j.result.Markdown()
+	if requested != nil {
+		body += "\nRequested reviews from " + famdiff.Escape(requestedText(requested)) + ".\n"
+	}
+	if comment {
+		ev, err := env.event()
+		if err != nil {
+			return err
+		}
+		if ev.PullRequest == nil {
+			ev.PullRequest = &eventPull{Number: number}
+		}
+		note, err := stickyComment(ctx, env, token, ev, approvalsMarker, approvalsMarker+"\n"+body)
+		if err != nil {
+			return err
+		}
+		if note != "" {
+			body += "\n> **Note:** " + note + "\n"
+		}
+	}
+	if err := appendFile(env.get("GITHUB_STEP_SUMMARY", ""), body+"\n"); err != nil {
+		return fmt.Errorf("write the job summary: %w", err)
+	}
+	if err := writeOutputs(env.get("GITHUB_OUTPUT", ""), [][2]string{{"approvals-met", strconv.FormatBool(j.result.Met)}}); err != nil {
+		return fmt.Errorf("write the outputs: %w", err)
+	}
+	if !j.result.Met {
+		return errFindings
+	}
+	return nil
+}

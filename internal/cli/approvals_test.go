@@ -2,6 +2,7 @@ package cli
 
 import (
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -114,11 +115,13 @@ func TestApprovals(t *testing.T) {
 		code:    ExitFindings,
 		want:    []string{`rule "total-rewards": not met`, `triggered by: finance/accounting: grade of level "staff" 8 → 9`},
 	}, {
-		name:    "a grade change approved by a member of the team",
-		change:  (*approvalsWorld).gradeChange,
-		reviews: func(w *approvalsWorld, head string) []githubfake.Review { return []githubfake.Review{approve("bob"), approve("carol")} },
-		code:    ExitOK,
-		want:    []string{`rule "total-rewards": met`, `approved by: carol`},
+		name:   "a grade change approved by a member of the team",
+		change: (*approvalsWorld).gradeChange,
+		reviews: func(w *approvalsWorld, head string) []githubfake.Review {
+			return []githubfake.Review{approve("bob"), approve("carol")}
+		},
+		code: ExitOK,
+		want: []string{`rule "total-rewards": met`, `approved by: carol`},
 	}, {
 		name: "an approval of an earlier commit does not count",
 		change: func(w *approvalsWorld) string {
@@ -305,5 +308,55 @@ func TestPublishRequireApprovalRules(t *testing.T) {
 				t.Errorf("commit message lacks %q:\n%s", tt.want, msg)
 			}
 		})
+	}
+}
+
+// TestActionApprovals runs the Action's approvals step on a review event,
+// twice: the annotations, the job summary, the output, and one comment of
+// its own, edited in place when the next review arrives.
+func TestActionApprovals(t *testing.T) {
+	w := newApprovalsWorld(t)
+	head := w.gradeChange()
+	w.pull(6, head, approve("bob"))
+	dir := t.TempDir()
+	event := `{"action":"submitted","pull_request":{"number":6},"repository":{"full_name":"acme/families"}}`
+	writeTestFile(t, filepath.Join(dir, "event.json"), event)
+	env := map[string]string{
+		"JOBFAM_PATH":         filepath.Join(w.repo.root, "families"),
+		"GITHUB_TOKEN":        approvalsToken,
+		"GITHUB_EVENT_NAME":   "pull_request_review",
+		"GITHUB_EVENT_PATH":   filepath.Join(dir, "event.json"),
+		"GITHUB_REPOSITORY":   "acme/families",
+		"GITHUB_API_URL":      strings.TrimSuffix(w.srv.URL(), "/"),
+		"GITHUB_STEP_SUMMARY": filepath.Join(dir, "summary.md"),
+		"GITHUB_OUTPUT":       filepath.Join(dir, "output"),
+	}
+	code, stdout, stderr := runAction(t, env, "approvals")
+	if code != ExitFindings || !strings.Contains(stdout, `::error title=approval rule total-rewards::approval rule "total-rewards" needs 1 more approval from @acme/total-rewards`) {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	if got := readOutputs(t, env["GITHUB_OUTPUT"])["approvals-met"]; got != "false" {
+		t.Errorf("approvals-met = %q, want false", got)
+	}
+	if s := readFile(t, env["GITHUB_STEP_SUMMARY"]); !strings.Contains(s, "❌ **total-rewards**: 0 of 1 approvals from `@acme/total-rewards`") {
+		t.Errorf("summary:\n%s", s)
+	}
+
+	w.gh.AddReview(6, approve("carol"))
+	os.Remove(env["GITHUB_OUTPUT"])
+	if code, stdout, stderr := runAction(t, env, "approvals"); code != ExitOK {
+		t.Fatalf("after carol's approval: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if got := readOutputs(t, env["GITHUB_OUTPUT"])["approvals-met"]; got != "true" {
+		t.Errorf("approvals-met = %q, want true", got)
+	}
+	var ours []githubfake.Comment
+	for _, c := range w.gh.Comments(6) {
+		if strings.HasPrefix(c.Body, approvalsMarker) {
+			ours = append(ours, c)
+		}
+	}
+	if len(ours) != 1 || !strings.Contains(ours[0].Body, "✅ **total-rewards**: 1 of 1 approvals from `@acme/total-rewards`; approved by `carol`") {
+		t.Errorf("approvals comments: %+v", ours)
 	}
 }
