@@ -16,8 +16,9 @@ const (
 	// ExitOK means the command succeeded and, for validate, found no
 	// errors.
 	ExitOK = 0
-	// ExitFindings means validate (or render) found at least one error, or
-	// render --check or fmt --check found files that differ.
+	// ExitFindings means validate (or render) found at least one error,
+	// render --check or fmt --check found files that differ, approvals
+	// found a rule not met, or publish refused.
 	ExitFindings = 1
 	// ExitError means jobfam could not do its job: a usage mistake, or a
 	// folder or schema that could not be loaded.
@@ -66,8 +67,9 @@ Examples:
 
 Exit codes:
   0  success: no findings at error severity
-  1  findings at error severity, a --check found differences, or publish
-     refused (no approval, a hand-written page in the way)
+  1  findings at error severity, a --check found differences, an approval
+     rule not met, or publish refused (no approval, a hand-written page in
+     the way)
   2  usage error, the families or schema could not be loaded, or GitHub
      refused a request
 
