@@ -112,16 +112,9 @@ func runApprovals(c *ucli.Context) error {
 	if err != nil {
 		return usagef(c, "%v", err)
 	}
-	token := getenv("GITHUB_TOKEN")
-	if token == "" && c.String("token-file") != "" {
-		data, err := os.ReadFile(c.String("token-file"))
-		if err != nil {
-			return fmt.Errorf("read --token-file: %w", errors.Unwrap(err))
-		}
-		token = strings.TrimSpace(string(data))
-	}
-	if token == "" {
-		return usagef(c, "no token: set GITHUB_TOKEN or pass --token-file")
+	token, err := tokenOf(c)
+	if err != nil {
+		return err
 	}
 	gh, err := publish.NewClient(publish.ClientOptions{
 		APIURL: cmp.Or(c.String("api-url"), getenv("GITHUB_API_URL")), Token: token, Repo: repo, Log: c.App.ErrWriter,

@@ -117,16 +117,9 @@ func runPublish(c *ucli.Context) error {
 	if c.String("branch") == "" || strings.HasPrefix(c.String("branch"), "-") {
 		return usagef(c, "--branch %q is not a branch name", c.String("branch"))
 	}
-	token := getenv("GITHUB_TOKEN")
-	if token == "" && c.String("token-file") != "" {
-		data, err := os.ReadFile(c.String("token-file"))
-		if err != nil {
-			return fmt.Errorf("read --token-file: %w", errors.Unwrap(err))
-		}
-		token = strings.TrimSpace(string(data))
-	}
-	if token == "" {
-		return usagef(c, "no token: set GITHUB_TOKEN or pass --token-file")
+	token, err := tokenOf(c)
+	if err != nil {
+		return err
 	}
 
 	res, opts, err := publishFamilies(c.Context, publishParams{
@@ -351,6 +344,22 @@ func source(ctx context.Context, dir string, getenv func(string) string) publish
 // githubRemote reads owner and name from a GitHub remote URL, ssh or
 // https, with any credentials in it ignored.
 var githubRemote = regexp.MustCompile(`github\.com[:/]([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$`)
+
+// tokenOf reads the token from GITHUB_TOKEN, else from --token-file.
+func tokenOf(c *ucli.Context) (string, error) {
+	token := getenv("GITHUB_TOKEN")
+	if token == "" && c.String("token-file") != "" {
+		data, err := os.ReadFile(c.String("token-file"))
+		if err != nil {
+			return "", fmt.Errorf("read --token-file: %w", errors.Unwrap(err))
+		}
+		token = strings.TrimSpace(string(data))
+	}
+	if token == "" {
+		return "", usagef(c, "no token: set GITHUB_TOKEN or pass --token-file")
+	}
+	return token, nil
+}
 
 // redact keeps the token out of an error, whatever produced it.
 func redact(err error, token string) error {
