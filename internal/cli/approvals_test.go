@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,7 +11,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/jobfam/jobfam/internal/githubfake"
-	"github.com/jobfam/jobfam/schema"
 )
 
 // approvalRules are the rules of the repository in these tests: a grade
@@ -50,20 +48,7 @@ func newApprovalsWorld(t *testing.T) *approvalsWorld {
 	t.Helper()
 	w := &approvalsWorld{t: t, repo: newSourceRepo(t), srv: githubfake.New()}
 	t.Cleanup(w.srv.Close)
-	entries, err := fs.ReadDir(schema.FS, ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		src, err := fs.ReadFile(schema.FS, e.Name())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if e.Name() == "policy.cue" {
-			src = append(src, approvalRules...)
-		}
-		w.repo.write("schema/"+e.Name(), string(src))
-	}
+	copySchema(t, filepath.Join(w.repo.root, "schema"), approvalRules)
 	w.base = w.repo.commit("the approval rules")
 	w.repo.git("checkout", "-q", "-b", "feature")
 	w.srv.RequireToken(approvalsToken)
