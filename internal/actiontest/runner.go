@@ -101,6 +101,42 @@ func Load(path string) (*Action, error) {
 	return &a.Action, nil
 }
 
+// LoadJob reads one job of a workflow file as an Action whose steps are
+// the job's, so that the runner runs a workflow's own run: steps and
+// expressions as it runs a composite action's. A job has no inputs or
+// outputs here; its steps read the vars and secrets contexts
+// (Runner.Vars, Runner.Secrets).
+func LoadJob(path, job string) (*Action, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var wf struct {
+		Jobs map[string]struct {
+			Steps []Step `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(data, &wf); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	j, ok := wf.Jobs[job]
+	if !ok {
+		return nil, fmt.Errorf("%s: no job %q", path, job)
+	}
+	a := &Action{Name: job}
+	a.Runs.Using = "workflow job"
+	for _, st := range j.Steps {
+		// A workflow's run: step without shell: runs in bash on Linux
+		// runners (as "bash -e"; the emulator adds -o pipefail, which
+		// only fails more).
+		if st.Run != "" && st.Shell == "" {
+			st.Shell = "bash"
+		}
+		a.Runs.Steps = append(a.Runs.Steps, st)
+	}
+	return a, nil
+}
+
 // Command is a workflow command a step printed, such as
 // "::error file=a.cue,line=3::message".
 type Command struct {
@@ -119,6 +155,9 @@ type Runner struct {
 	Github     map[string]string // the github context (token, event_name, repository, sha, ...)
 	Env        []string          // the job's environment, before the action's own
 	OS, Arch   string            // runner.os and runner.arch
+	// Vars and Secrets are the vars and secrets contexts of a workflow's
+	// job (LoadJob); an action cannot read them.
+	Vars, Secrets map[string]string
 
 	// Uses is asked about every step that uses another action. It gets
 	// the step's with: values, evaluated, and returns that action's
@@ -490,6 +529,10 @@ func (ev *evaluator) value(expr string) (string, error) {
 		return ev.github[parts[1]], nil
 	case len(parts) == 2 && parts[0] == "env":
 		return ev.env[parts[1]], nil
+	case len(parts) == 2 && parts[0] == "vars":
+		return ev.r.Vars[parts[1]], nil
+	case len(parts) == 2 && parts[0] == "secrets":
+		return ev.r.Secrets[parts[1]], nil
 	case len(parts) == 2 && parts[0] == "runner":
 		switch parts[1] {
 		case "os":
