@@ -22,6 +22,7 @@ import (
 	"cuelang.org/go/cue/token"
 
 	"github.com/jobfam/jobfam/internal/famdiff"
+	"github.com/jobfam/jobfam/internal/family"
 )
 
 // The kinds of change a rule's when lists. They partition what famdiff
@@ -40,8 +41,9 @@ const (
 	KindAny = "any"
 )
 
-// Kinds lists the kinds of change, KindAny last, in the order of the docs.
-var Kinds = []string{KindGrade, KindTitle, KindTrack, KindLevelAdded, KindLevelRemoved, KindFamilyAdded, KindFamilyRemoved, KindContent, KindPolicy, KindAny}
+// Kinds lists the kinds of change, KindAny last, in the order of the
+// docs: the list family.LoadSchema checks the policy's rules against.
+var Kinds = family.ChangeKinds
 
 // Change is one change of one kind, to one family or, for KindPolicy, to
 // the schema folder.

@@ -283,3 +283,12 @@ func bytesMap(m map[string]string) map[string][]byte {
 	}
 	return out
 }
+
+// TestKinds keeps the constants and the list the policy is checked against
+// the same.
+func TestKinds(t *testing.T) {
+	want := []string{KindGrade, KindTitle, KindTrack, KindLevelAdded, KindLevelRemoved, KindFamilyAdded, KindFamilyRemoved, KindContent, KindPolicy, KindAny}
+	if diff := cmp.Diff(want, Kinds); diff != "" {
+		t.Errorf("kinds (-want +got):\n%s", diff)
+	}
+}

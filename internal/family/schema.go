@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -16,7 +17,9 @@ import (
 	"cuelang.org/go/cue/build"
 	cueerrors "cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/parser"
+	"cuelang.org/go/cue/token"
 
+	"github.com/jobfam/jobfam/internal/suggest"
 	"github.com/jobfam/jobfam/schema"
 )
 
@@ -190,10 +193,25 @@ func LoadSchema(dir string) (*Schema, error) {
 	return s, nil
 }
 
+// ChangeKinds are the kinds of change approval rules name in when, in the
+// order the docs list them; "any" is all of them. internal/approval
+// computes them; the policy is checked against this list.
+var ChangeKinds = []string{"grade", "title", "track", "level-added", "level-removed", "family-added", "family-removed", "content", "policy", "any"}
+
+// The shapes of a GitHub login (letters, digits and single hyphens, at
+// most 39 characters) and of a team, "@org/team-slug" as in the team's
+// URL.
+var (
+	loginPattern = regexp.MustCompile(`^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$`)
+	teamPattern  = regexp.MustCompile(`^@([A-Za-z0-9]+(-[A-Za-z0-9]+)*)/([a-z0-9][a-z0-9_-]*)$`)
+)
+
 // checkApprovals sets the default count of the approval rules and checks
-// what #Policy cannot say: that a rule can be met at all. pv is the
-// policy's value, for the positions of the rules.
+// each: its kinds of change, who approves, and that it can be met at all.
+// It reports every problem at once, each at its position in the policy,
+// in words an editor of the policy can act on. pv is the policy's value.
 func checkApprovals(pv cue.Value, rules map[string]ApprovalRule) error {
+	var errs []error
 	names := slices.Sorted(maps.Keys(rules))
 	for _, name := range names {
 		r := rules[name]
@@ -201,26 +219,78 @@ func checkApprovals(pv cue.Value, rules map[string]ApprovalRule) error {
 			r.Count = 1
 			rules[name] = r
 		}
-		logins := make(map[string]bool)
-		team := false
-		for _, a := range r.From {
-			if strings.HasPrefix(a, "@") {
-				team = true
+		rv := pv.LookupPath(cue.MakePath(cue.Str("approvals"), cue.Str(name)))
+		at := func(field string, i int) cue.Value {
+			v := rv.LookupPath(cue.MakePath(cue.Str(field)))
+			if i >= 0 {
+				if e := v.LookupPath(cue.MakePath(cue.Index(i))); e.Exists() {
+					return e
+				}
+			}
+			if v.Exists() {
+				return v
+			}
+			return rv
+		}
+		report := func(pos token.Pos, format string, args ...any) {
+			errs = append(errs, fmt.Errorf("%s: approval rule %q: %s", pos, name, fmt.Sprintf(format, args...)))
+		}
+		if len(r.When) == 0 {
+			report(listPos(at("when", -1)), "when names no kind of change: list one or more of %s", strings.Join(ChangeKinds, ", "))
+		}
+		for i, k := range r.When {
+			if slices.Contains(ChangeKinds, k) {
 				continue
 			}
-			// GitHub logins are case-insensitive: "Octocat" and
-			// "octocat" are one person.
-			logins[strings.ToLower(a)] = true
-		}
-		if !team && r.Count > len(logins) {
-			rv := pv.LookupPath(cue.MakePath(cue.Str("approvals"), cue.Str(name)))
-			if c := rv.LookupPath(cue.MakePath(cue.Str("count"))); c.Exists() {
-				rv = c
+			hint := ""
+			if s := suggest.Closest(k, ChangeKinds); s != "" {
+				hint = fmt.Sprintf("did you mean %q? ", s)
 			}
-			return fmt.Errorf("%s: approval rule %q needs %d approvals but from lists %d distinct people and no team, so nobody can meet it: lower count or add people or a team to from", rv.Pos(), name, r.Count, len(logins))
+			report(at("when", i).Pos(), "%q is not a kind of change: %sthe kinds are %s", k, hint, strings.Join(ChangeKinds, ", "))
+		}
+		if len(r.From) == 0 {
+			report(listPos(at("from", -1)), "from names nobody: list the GitHub logins or @org/team teams whose approval counts")
+		}
+		logins := make(map[string]bool)
+		team := false
+		for i, a := range r.From {
+			switch {
+			case teamPattern.MatchString(a):
+				team = true
+			case strings.HasPrefix(a, "@"):
+				report(at("from", i).Pos(), "%q is not a team: write a team as @org/team-slug, with the slug of the team's URL, such as %q", a, "@acme/total-rewards")
+			case !loginPattern.MatchString(a) || len(a) > 39:
+				report(at("from", i).Pos(), "%q is not a GitHub login: a login has letters, digits and single hyphens; write a team as @org/team-slug", a)
+			default:
+				// GitHub logins are case-insensitive: "Octocat" and
+				// "octocat" are one person.
+				logins[strings.ToLower(a)] = true
+			}
+		}
+		if !team && len(logins) > 0 && r.Count > len(logins) {
+			report(at("count", -1).Pos(), "needs %d approvals but from lists %d distinct people and no team, so nobody can meet it: lower count or add people or a team to from", r.Count, len(logins))
 		}
 	}
-	return nil
+	return errors.Join(errs...)
+}
+
+// listPos returns where the policy writes a list, such as an empty
+// "from: []": the value unifies the policy's list with the schema's
+// "[...string]", and CUE may name the schema's position for it. The
+// policy's is the one conjunct that is a list without "...".
+func listPos(v cue.Value) token.Pos {
+	if op, args := v.Expr(); op == cue.AndOp {
+		for _, a := range args {
+			f, ok := a.Source().(*ast.Field)
+			if !ok {
+				continue
+			}
+			if l, ok := f.Value.(*ast.ListLit); ok && !slices.ContainsFunc(l.Elts, func(e ast.Expr) bool { _, ok := e.(*ast.Ellipsis); return ok }) {
+				return a.Pos()
+			}
+		}
+	}
+	return v.Pos()
 }
 
 func filepathToSlash(p string) string { return strings.ReplaceAll(p, string(os.PathSeparator), "/") }

@@ -71,9 +71,6 @@ func policyShape(t *testing.T) string {
 // customPolicy is a policy unlike the default in every value.
 const customPolicy = `package jobfam
 
-// #Policy, which policyShape adds, needs the list package.
-import "list"
-
 policy: #Policy & {
 	grades: {min: 1, max: 10}
 	gradeURL:     "https://example.com/grades"
@@ -262,37 +259,37 @@ func TestLoadSchemaErrors(t *testing.T) {
 		{
 			name:  "approval rule with an unknown kind of change",
 			files: approvals(`"total-rewards": {when: ["grades"], from: ["@acme/total-rewards"]}`),
-			want:  []string{"DIR/policy.cue:LAST:", `policy.approvals."total-rewards".when.0: invalid value "grades"`, "grade|title|track"},
+			want:  []string{"DIR/policy.cue:LAST:", `approval rule "total-rewards": "grades" is not a kind of change: did you mean "grade"? the kinds are grade, title, track,`},
 		},
 		{
 			name:  "approval rule with no kind of change",
 			files: approvals(`x: {when: [], from: ["octocat"]}`),
-			want:  []string{"DIR/policy.cue:LAST:", "policy.approvals.x.when: invalid value [] (does not satisfy list.MinItems(1))"},
+			want:  []string{"DIR/policy.cue:LAST:", `approval rule "x": when names no kind of change: list one or more of grade, title,`},
 		},
 		{
 			name:  "approval rule with an empty from",
 			files: approvals(`x: {when: ["grade"], from: []}`),
-			want:  []string{"DIR/policy.cue:LAST:", "policy.approvals.x.from: invalid value [] (does not satisfy list.MinItems(1))"},
+			want:  []string{"DIR/policy.cue:LAST:", `approval rule "x": from names nobody: list the GitHub logins or @org/team teams whose approval counts`},
 		},
 		{
 			name:  "approval rule with a team name, not its slug",
 			files: approvals(`x: {when: ["grade"], from: ["@acme/Total Rewards"]}`),
-			want:  []string{"DIR/policy.cue:LAST:", `policy.approvals.x.from.0: invalid value "@acme/Total Rewards"`},
+			want:  []string{"DIR/policy.cue:LAST:", `approval rule "x": "@acme/Total Rewards" is not a team: write a team as @org/team-slug, with the slug of the team's URL, such as "@acme/total-rewards"`},
 		},
 		{
 			name:  "approval rule with a team without its organisation",
 			files: approvals(`x: {when: ["grade"], from: ["@total-rewards"]}`),
-			want:  []string{`policy.approvals.x.from.0: invalid value "@total-rewards"`},
+			want:  []string{`approval rule "x": "@total-rewards" is not a team`},
 		},
 		{
 			name:  "approval rule with a malformed login",
 			files: approvals(`x: {when: ["grade"], from: ["octo--cat"]}`),
-			want:  []string{"DIR/policy.cue:LAST:", `policy.approvals.x.from.0: invalid value "octo--cat"`},
+			want:  []string{"DIR/policy.cue:LAST:", `approval rule "x": "octo--cat" is not a GitHub login: a login has letters, digits and single hyphens; write a team as @org/team-slug`},
 		},
 		{
 			name:  "approval rule with a login longer than GitHub allows",
 			files: approvals(`x: {when: ["grade"], from: ["` + strings.Repeat("a", 40) + `"]}`),
-			want:  []string{`policy.approvals.x.from.0: invalid value "` + strings.Repeat("a", 40) + `"`},
+			want:  []string{`approval rule "x": "` + strings.Repeat("a", 40) + `" is not a GitHub login`},
 		},
 		{
 			name:  "approval rule with a count of 0",
@@ -310,9 +307,15 @@ func TestLoadSchemaErrors(t *testing.T) {
 			want:  []string{`policy.approvals.x.families.0: invalid value "Engineering/*"`},
 		},
 		{
+			name:  "every problem of the approval rules at once",
+			files: approvals(`{a: {when: ["grades"], from: []}, b: {when: ["any"], from: ["@acme"]}}`),
+			want: []string{`approval rule "a": "grades" is not a kind of change`, `approval rule "a": from names nobody`,
+				`approval rule "b": "@acme" is not a team`},
+		},
+		{
 			name:  "approval rule that needs more people than it names",
 			files: approvals(`x: {when: ["grade"], from: ["octocat", "Octocat", "hubot"], count: 3}`),
-			want:  []string{"policy in schema DIR: DIR/policy.cue:LAST:", `approval rule "x" needs 3 approvals but from lists 2 distinct people and no team, so nobody can meet it: lower count or add people or a team to from`},
+			want:  []string{"policy in schema DIR: DIR/policy.cue:LAST:", `approval rule "x": needs 3 approvals but from lists 2 distinct people and no team, so nobody can meet it: lower count or add people or a team to from`},
 		},
 		{
 			name: "no policy",
