@@ -318,22 +318,37 @@ type skeletonLevel struct {
 	manager bool
 }
 
-// levelTitle names a level after the family: "Senior Treasury" for
-// "senior", the family's title alone for "intermediate", which GitLab's
-// titles leave out.
+// levelTitle names a level after the family, as GitLab's titles do: the
+// id's rank words before the family's title and its other words after it,
+// "Senior Treasury" for "senior", "Senior Treasury Analyst" for
+// "senior-analyst", and the family's title alone for "intermediate".
 func (l skeletonLevel) levelTitle(family string) string {
-	switch {
-	case l.title != "":
+	if l.title != "" {
 		return l.title
-	case l.id == "intermediate":
-		return family
 	}
-	words := strings.Split(l.id, "-")
-	for i, w := range words {
+	words := []string{family}
+	at := 0 // where the next rank word goes
+	for _, w := range strings.Split(l.id, "-") {
+		if w == "intermediate" {
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(w)
-		words[i] = string(unicode.ToUpper(r)) + w[size:]
+		w2 := string(unicode.ToUpper(r)) + w[size:]
+		if rankWords[w] {
+			words = slices.Insert(words, at, w2)
+			at++
+			continue
+		}
+		words = append(words, w2)
 	}
-	return strings.Join(words, " ") + " " + family
+	return strings.Join(words, " ")
+}
+
+// rankWords are the words of a level id that go before the family's title
+// in the level's: "Senior Treasury Analyst", not "Treasury Senior Analyst".
+var rankWords = map[string]bool{
+	"associate": true, "junior": true, "senior": true, "staff": true, "principal": true,
+	"lead": true, "distinguished": true, "chief": true, "head": true, "executive": true,
 }
 
 func (sk *skeleton) gradeList() string {

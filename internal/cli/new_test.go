@@ -154,6 +154,9 @@ func TestTitles(t *testing.T) {
 		{"associate", "Associate Treasury"},
 		{"intermediate", "Treasury"},
 		{"senior-principal", "Senior Principal Treasury"},
+		{"analyst", "Treasury Analyst"},
+		{"senior-analyst", "Senior Treasury Analyst"},
+		{"intermediate-analyst", "Treasury Analyst"},
 	} {
 		if got := (skeletonLevel{id: tt.id}).levelTitle("Treasury"); got != tt.want {
 			t.Errorf("levelTitle(%q) = %q, want %q", tt.id, got, tt.want)
