@@ -40,7 +40,7 @@ func newCommand() *ucli.Command {
 		Description: `Writes OUT/ID.cue (OUT is --out, default families), a new family in the
 canonical layout of jobfam fmt, for a role that has no page yet. ID is the
 family's id, a department folder and a name: lowercase letters, digits and
-hyphens, like finance/treasury.
+hyphens, like finance/treasury. Flags may come before or after ID.
 
 The file has every part the policy requires, for the family and for each
 level, and each text is a placeholder that starts with "TODO:" and says
@@ -56,10 +56,13 @@ from the one above the policy's lowest (5, 6, 7, 8 on GitLab's 4 to 15),
 which leaves the lowest for entry-level roles. --manager adds a level
 "manager" on the policy's management track, graded with the most senior
 level as GitLab grades a Manager with a Staff; without a management track,
-it goes on the default track, one grade above the most senior level. Level
-titles come from the family's title: "Senior Treasury", "Manager,
-Treasury". --title defaults to the id's last part, in capitals: "Treasury"
-for finance/treasury.
+it goes on the default track, one grade above the most senior level.
+
+--title defaults to the id's last part, in capitals: "Accounts Payable" for
+finance/accounts-payable. A level's title puts the rank words of its id
+(associate, senior, staff, principal...) before the family's title and the
+others after it: "Senior Treasury", "Senior Treasury Analyst" for
+senior-analyst, "Treasury" for intermediate, "Manager, Treasury".
 
 The policy (grades, tracks, required parts) comes from --schema, else from
 the schema/ folder next to OUT, else from the copy built into jobfam. An
