@@ -94,6 +94,12 @@ func runNew(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
+	out, _ := opt("out")
+	// A path typed with the shell's completion is the likely mistake:
+	// "families/finance/treasury.cue" for "finance/treasury".
+	if trimmed := strings.TrimSuffix(strings.TrimPrefix(id, filepath.ToSlash(filepath.Clean(out))+"/"), ".cue"); trimmed != id && family.CheckID(trimmed) == family.IDValid {
+		return usagef(c, "family id %q is a path: give the id, the path under %s without .cue, like %q", id, out, trimmed)
+	}
 	switch family.CheckID(id) {
 	case family.IDInvalid:
 		return usagef(c, "family id %q is not valid: name folders and files with lowercase letters, digits and hyphens, like %q", id, "finance/treasury")
@@ -114,7 +120,6 @@ func runNew(c *ucli.Context) error {
 		return usagef(c, "--levels: %v", err)
 	}
 
-	out, _ := opt("out")
 	schemaFlag, _ := opt("schema")
 	s, err := family.LoadSchema(schemaDir(schemaFlag, out))
 	if err != nil {
