@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -91,6 +92,9 @@ Exit codes: 0 written, 2 a usage mistake (an invalid id, --levels or
 
 func runNew(c *ucli.Context) error {
 	id, opt, err := newArgs(c)
+	if errors.Is(err, errHelpShown) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -181,6 +185,9 @@ func runNew(c *ucli.Context) error {
 	return nil
 }
 
+// errHelpShown stops new after a --help that follows the id.
+var errHelpShown = errors.New("help shown")
+
 // newArgs reads new's one argument, the id, and returns it with a
 // function that gives a flag's value and whether it was given. Flags may
 // also follow the id, as in "jobfam new finance/treasury --title
@@ -212,6 +219,13 @@ func newArgs(c *ucli.Context) (string, func(name string) (string, bool), error) 
 	}
 	after := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { after[f.Name] = true })
+	// The command's flags include urfave/cli's --help, -h.
+	if after["help"] || after["h"] {
+		if err := ucli.ShowSubcommandHelp(c); err != nil {
+			return "", nil, err
+		}
+		return "", nil, errHelpShown
+	}
 	opt := func(name string) (string, bool) {
 		if after[name] {
 			return fs.Lookup(name).Value.String(), true
