@@ -98,6 +98,7 @@ func Rules() []*Rule {
 		ruleDataOnly,
 		ruleSchema,
 		ruleRequired,
+		rulePlaceholder,
 		ruleGradeOrder,
 		ruleExtends,
 		ruleLadderLink,

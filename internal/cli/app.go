@@ -87,7 +87,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Reader:      stdin,
 		Writer:      stdout,
 		ErrWriter:   stderr,
-		Commands:    commands(validateCommand(), renderCommand(), importCommand(), fmtCommand(), publishCommand(), approvalsCommand(), diffCommand(), graphCommand(), actionCommand()),
+		Commands:    commands(validateCommand(), renderCommand(), importCommand(), newCommand(), fmtCommand(), publishCommand(), approvalsCommand(), diffCommand(), graphCommand(), actionCommand()),
 		// The app decides the exit code, not urfave/cli.
 		ExitErrHandler: func(*ucli.Context, error) {},
 		OnUsageError: func(_ *ucli.Context, err error, _ bool) error {

@@ -55,6 +55,38 @@ var ErrNoFamilies = errors.New("no family files")
 // idSegment is one segment of a family id.
 var idSegment = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
+// IDProblem is what makes a family id unusable, if anything.
+type IDProblem int
+
+// The problems CheckID finds.
+const (
+	// IDValid is an id the loader accepts.
+	IDValid IDProblem = iota
+	// IDInvalid has a segment that is not lowercase letters, digits and
+	// single hyphens, or an empty one.
+	IDInvalid
+	// IDNoDepartment is a valid name without a department folder.
+	IDNoDepartment
+)
+
+// CheckID tells whether id, such as "finance/accounts-payable", is a family
+// id the loader accepts. It is the loader's own test, exported so that a
+// command that creates a family refuses the ids that validate would.
+func CheckID(id string) IDProblem {
+	segments := strings.Split(id, "/")
+	switch {
+	case slices.ContainsFunc(segments, func(s string) bool { return !ValidSegment(s) }):
+		return IDInvalid
+	case len(segments) < 2:
+		return IDNoDepartment
+	}
+	return IDValid
+}
+
+// ValidSegment reports whether s is one segment of a family id. A level id
+// has the same shape (#LevelID in the schema).
+func ValidSegment(s string) bool { return idSegment.MatchString(s) }
+
 // Result is what Load found: the families that could be read as data, and
 // the findings of the load rules.
 type Result struct {
@@ -319,13 +351,12 @@ func (w *worker) load(f file) loaded {
 		return l
 	}
 	var out loaded
-	segments := strings.Split(f.id, "/")
-	switch {
-	case slices.ContainsFunc(segments, func(s string) bool { return !idSegment.MatchString(s) }):
+	switch CheckID(f.id) {
+	case IDInvalid:
 		out.findings = fileFinding(f.path, 0, 0,
 			"family id %q is not valid: name folders and files with lowercase letters, digits and hyphens, like %q",
 			f.id, "finance/it-program-management-office").findings
-	case len(segments) < 2:
+	case IDNoDepartment:
 		out.findings = fileFinding(f.path, 0, 0,
 			"family file is not in a department folder: move it to a folder named for its department, like %q",
 			"finance/"+f.id+".cue").findings

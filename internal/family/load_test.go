@@ -762,3 +762,28 @@ func okFamilyTitle(t *testing.T) string {
 	res := load(t, dir)
 	return res.Families[0].Title.Value
 }
+
+func TestCheckID(t *testing.T) {
+	tests := []struct {
+		id   string
+		want IDProblem
+	}{
+		{"finance/treasury", IDValid},
+		{"finance/information-technology/it-helpdesk-analyst", IDValid},
+		{"treasury", IDNoDepartment},
+		{"Finance/treasury", IDInvalid},
+		{"finance/treasury.cue", IDInvalid},
+		{"finance//treasury", IDInvalid},
+		{"finance/treasury/", IDInvalid},
+		{"/finance/treasury", IDInvalid},
+		{"finance/-treasury", IDInvalid},
+		{"finance/accounts--payable", IDInvalid},
+		{"../finance/treasury", IDInvalid},
+		{"", IDInvalid},
+	}
+	for _, tt := range tests {
+		if got := CheckID(tt.id); got != tt.want {
+			t.Errorf("CheckID(%q) = %d, want %d", tt.id, got, tt.want)
+		}
+	}
+}
