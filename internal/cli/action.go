@@ -178,7 +178,7 @@ func actionValidate(ctx context.Context, env *actionEnv, stdout, stderr io.Write
 		err = redact(err, token)
 		// The summary says why the step failed too, for those who only
 		// read the summary.
-		_ = appendFile(env.get("GITHUB_STEP_SUMMARY", ""), "## jobfam\n\n:x: jobfam could not validate the families: "+famdiff.Escape(err.Error())+"\n\n")
+		_ = appendFile(env.get("GITHUB_STEP_SUMMARY", ""), "## jobfam\n\n"+ranBy()+":x: jobfam could not validate the families: "+famdiff.Escape(err.Error())+"\n\n")
 	}
 	return err
 }
@@ -370,6 +370,7 @@ func publishMerge(ctx context.Context, env *actionEnv, token string, stdout, std
 func publishSummary(res *publish.Result, opts publish.Options) string {
 	var b bytes.Buffer
 	b.WriteString("## jobfam publish\n\n")
+	b.WriteString(ranBy())
 	where := famdiff.Code(opts.Repo + "@" + opts.Branch)
 	total := len(res.Added) + len(res.Changed) + len(res.Deleted)
 	switch res.Operation {

@@ -27,6 +27,7 @@ import (
 	"github.com/jobfam/jobfam/internal/graph"
 	"github.com/jobfam/jobfam/internal/publish"
 	"github.com/jobfam/jobfam/internal/render"
+	"github.com/jobfam/jobfam/internal/version"
 )
 
 // Limits of what GitHub shows.
@@ -205,6 +206,7 @@ func (v *validation) findingRows() []string {
 func (v *validation) summary() string {
 	var b strings.Builder
 	b.WriteString(v.verdict())
+	b.WriteString(ranBy())
 	for _, n := range v.notes {
 		fmt.Fprintf(&b, "> **Note:** %s\n\n", n)
 	}
@@ -351,6 +353,12 @@ func changedLines(ctx context.Context, root, commit, dir string) map[string]map[
 		}
 	}
 	return changed
+}
+
+// ranBy is the line of a job summary that says which jobfam wrote it, so
+// that a report can be traced to the code that made it.
+func ranBy() string {
+	return "<sub>" + html.EscapeString(version.Get().Short()) + "</sub>\n\n"
 }
 
 // appendFile appends text to the file name (a job summary); "" (outside

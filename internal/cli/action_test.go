@@ -20,6 +20,7 @@ import (
 	"github.com/jobfam/jobfam/internal/diag"
 	"github.com/jobfam/jobfam/internal/githubfake"
 	"github.com/jobfam/jobfam/internal/publish"
+	"github.com/jobfam/jobfam/internal/version"
 )
 
 // actionToken is the token of the action tests; it must never be printed.
@@ -242,6 +243,8 @@ func TestActionValidateStickyComment(t *testing.T) {
 	summary := readFile(t, env["GITHUB_STEP_SUMMARY"])
 	for _, want := range []string{
 		"Summary of an earlier step.\n\n## :white_check_mark: jobfam: the job families are valid (0 errors, 0 warnings)\n",
+		// Which jobfam wrote the report.
+		"\n<sub>" + version.Get().Short() + "</sub>\n",
 		"1 family changed against the base `" + base[:12] + "`.",
 		"> [!WARNING]\n> This pull request changes grades",
 		"| Staff Accountant (`staff`) | 8 | 9 |\n",
@@ -500,7 +503,7 @@ func TestActionPublish(t *testing.T) {
 			t.Errorf("commit message lacks %q:\n%s", want, msg)
 		}
 	}
-	if s := readFile(t, env["GITHUB_STEP_SUMMARY"]); !strings.Contains(s, "## jobfam publish\n\n:white_check_mark: Published 2 pages to `acme/handbook@main` in commit `"+head+"`.\n") {
+	if s := readFile(t, env["GITHUB_STEP_SUMMARY"]); !strings.Contains(s, "## jobfam publish\n\n<sub>"+version.Get().Short()+"</sub>\n\n:white_check_mark: Published 2 pages to `acme/handbook@main` in commit `"+head+"`.\n") {
 		t.Errorf("summary:\n%s", s)
 	}
 

@@ -98,6 +98,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "jobfam: unknown command %q: run 'jobfam --help' for the list of commands\n", name)
 		},
 	}
+	addRelease(app)
 	err := app.RunContext(context.Background(), args)
 	var uerr *usageError
 	switch {

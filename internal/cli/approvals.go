@@ -562,7 +562,7 @@ func actionApprovals(ctx context.Context, env *actionEnv, stdout, stderr io.Writ
 	err := approvalsStep(ctx, env, token, stdout, stderr)
 	if err != nil && !errors.Is(err, errFindings) {
 		err = redact(err, token)
-		_ = appendFile(env.get("GITHUB_STEP_SUMMARY", ""), "## jobfam approvals\n\n:x: jobfam could not tell whether the approval rules are met: "+famdiff.Escape(err.Error())+"\n\n")
+		_ = appendFile(env.get("GITHUB_STEP_SUMMARY", ""), "## jobfam approvals\n\n"+ranBy()+":x: jobfam could not tell whether the approval rules are met: "+famdiff.Escape(err.Error())+"\n\n")
 	}
 	return err
 }
@@ -601,7 +601,10 @@ func approvalsStep(ctx context.Context, env *actionEnv, token string, stdout, st
 	if err := printApprovals(stdout, "github", j, requested); err != nil {
 		return err
 	}
-	body := "## jobfam approvals\n\n" + j.result.Markdown()
+	// The summary names the jobfam that judged; the comment, updated by
+	// every run, does not need to.
+	const head = "## jobfam approvals\n\n"
+	body := j.result.Markdown()
 	if requested != nil {
 		body += "\nRequested reviews from " + famdiff.Escape(requestedText(requested)) + ".\n"
 	}
@@ -613,7 +616,7 @@ func approvalsStep(ctx context.Context, env *actionEnv, token string, stdout, st
 		if ev.PullRequest == nil {
 			ev.PullRequest = &eventPull{Number: number}
 		}
-		note, err := stickyComment(ctx, env, token, ev, approvalsMarker, approvalsMarker+"\n"+body)
+		note, err := stickyComment(ctx, env, token, ev, approvalsMarker, approvalsMarker+"\n"+head+body)
 		if err != nil {
 			return err
 		}
@@ -621,7 +624,7 @@ func approvalsStep(ctx context.Context, env *actionEnv, token string, stdout, st
 			body += "\n> **Note:** " + note + "\n"
 		}
 	}
-	if err := appendFile(env.get("GITHUB_STEP_SUMMARY", ""), body+"\n"); err != nil {
+	if err := appendFile(env.get("GITHUB_STEP_SUMMARY", ""), head+ranBy()+body+"\n"); err != nil {
 		return fmt.Errorf("write the job summary: %w", err)
 	}
 	if err := writeOutputs(env.get("GITHUB_OUTPUT", ""), [][2]string{{"approvals-met", strconv.FormatBool(j.result.Met)}}); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/jobfam/jobfam/internal/githubfake"
+	"github.com/jobfam/jobfam/internal/version"
 )
 
 // approvalRules are the rules of the repository in these tests: a grade
@@ -323,7 +324,7 @@ func TestActionApprovals(t *testing.T) {
 	if got := readOutputs(t, env["GITHUB_OUTPUT"])["approvals-met"]; got != "false" {
 		t.Errorf("approvals-met = %q, want false", got)
 	}
-	if s := readFile(t, env["GITHUB_STEP_SUMMARY"]); !strings.Contains(s, "❌ **total-rewards**: 0 of 1 approvals from `@acme/total-rewards`") {
+	if s := readFile(t, env["GITHUB_STEP_SUMMARY"]); !strings.Contains(s, "❌ **total-rewards**: 0 of 1 approvals from `@acme/total-rewards`") || !strings.Contains(s, "## jobfam approvals\n\n<sub>"+version.Get().Short()+"</sub>\n") {
 		t.Errorf("summary:\n%s", s)
 	}
 
