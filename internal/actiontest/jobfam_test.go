@@ -87,6 +87,8 @@ func TestValidatePullRequest(t *testing.T) {
 			"GITHUB_SHA":      sha, // the merge commit on GitHub; the head here
 			"GITHUB_REF":      "refs/pull/" + itoa(pr) + "/merge",
 			"GITHUB_HEAD_REF": "staff-grade", "GITHUB_BASE_REF": "main",
+			// The workflow pinned a release tag: the build stamps it.
+			"GITHUB_ACTION_REF": "v9.9.9",
 		}
 	}
 	with := map[string]string{"command": "validate"}
@@ -115,8 +117,9 @@ func TestValidatePullRequest(t *testing.T) {
 		t.Errorf("changed-families = %q", res.Outputs["changed-families"])
 	}
 	// The action builds jobfam from a tarball of its source, without VCS
-	// stamping: the summary names a development build.
-	for _, want := range []string{"IT Program Management Office", "grade-order", "```mermaid", "<sub>jobfam (devel) (unknown)</sub>"} {
+	// stamping, and stamps the tag the workflow pinned instead: the
+	// summary names it.
+	for _, want := range []string{"IT Program Management Office", "grade-order", "```mermaid", "<sub>jobfam v9.9.9 (unknown)</sub>"} {
 		if !strings.Contains(res.Summary, want) {
 			t.Errorf("the job summary lacks %q:\n%s", want, res.Summary)
 		}

@@ -15,6 +15,11 @@ import (
 // It is empty in any other build.
 var Version string
 
+// Revision is set, like Version, by builds that record no VCS information
+// of their own: the GitHub Action builds from a tarball of the commit its
+// workflow pinned, and stamps that commit here.
+var Revision string
+
 // Devel is the version of a build that has none: a go build or go run
 // from a checkout, or a test.
 const Devel = "(devel)"
@@ -44,7 +49,11 @@ type Info struct {
 // Get returns the Info of the running binary.
 func Get() Info {
 	bi, _ := debug.ReadBuildInfo()
-	return FromBuildInfo(bi, Version)
+	info := FromBuildInfo(bi, Version)
+	if info.Revision == "" {
+		info.Revision = Revision
+	}
+	return info
 }
 
 // FromBuildInfo returns the Info that bi (nil when the binary has none)
