@@ -128,20 +128,26 @@ type Reporter struct {
 	rule     string
 	severity diag.Severity
 	findings []diag.Finding
-	// pending maps the index of each finding about a link that the rule
-	// decides once every family is loaded to the link's path.
-	pending map[int]string
+	// links are the links to other families that the rule's Repository
+	// check resolves.
+	links []family.PendingLink
+	// silenced are findings of a Repository check that a jobfam:ignore
+	// comment of their family silenced.
+	silenced []diag.Finding
 }
 
-// ReportLink records a finding about a link to path, a site path that
-// names no family: it stands unless another family has path as an alias,
-// which the rule's Repository check decides.
-func (r *Reporter) ReportLink(pos diag.Pos, path, format string, args ...any) {
-	r.Report(pos, format, args...)
-	if r.pending == nil {
-		r.pending = map[int]string{}
-	}
-	r.pending[len(r.findings)-1] = path
+// ReportLink records a link to the family id, at pos: whether it leads
+// anywhere depends on the other families, so the rule's Repository check
+// decides from the family's header. path is the site path of a URL, which
+// another family's alias may serve, or "" for a family id. The message
+// is the finding's when the family does not exist; the Repository check
+// completes it.
+func (r *Reporter) ReportLink(pos diag.Pos, id, path, format string, args ...any) {
+	r.links = append(r.links, family.PendingLink{
+		Finding: diag.Finding{Pos: pos, Rule: r.rule, Severity: r.severity, Message: fmt.Sprintf(format, args...)},
+		ID:      id,
+		Path:    path,
+	})
 }
 
 // Report records a finding at pos.
@@ -165,10 +171,12 @@ func (r *Reporter) ReportRelated(pos diag.Pos, related []diag.Pos, format string
 // family silences. It is safe for concurrent use, so the loader's workers
 // call it as they go.
 //
-// A finding about a link that another family's alias may serve is not
-// returned: it is kept in f.PendingLinks, for Repository to decide.
+// What it returns depends only on the family and the policy, never on the
+// other families: links to other families are kept in f.PendingLinks, with
+// whether a comment silences them, for Repository to resolve. That is what
+// lets a cache keep a family's results while other files change.
 func Family(env *Env, f *family.Family) (findings, suppressed []diag.Finding) {
-	var pending []family.PendingLink
+	var links []family.PendingLink
 	for _, rule := range Rules() {
 		sev, on := env.severity(rule)
 		if rule.Family == nil || !on {
@@ -176,30 +184,31 @@ func Family(env *Env, f *family.Family) (findings, suppressed []diag.Finding) {
 		}
 		r := &Reporter{rule: rule.ID, severity: sev}
 		rule.Family(env, f, r)
-		for i := range r.findings {
-			if path, ok := r.pending[i]; ok {
-				pending = append(pending, family.PendingLink{Finding: r.findings[i], Path: path})
-				continue
-			}
-			findings = append(findings, r.findings[i])
-		}
+		findings = append(findings, r.findings...)
+		links = append(links, r.links...)
 	}
 	// A silenced link stays silenced whatever the other families hold.
-	f.PendingLinks = f.PendingLinks[:0]
-	for _, p := range pending {
-		if kept, _ := suppress(f, []diag.Finding{p.Finding}); len(kept) == 0 {
-			findings = append(findings, p.Finding)
-			continue
+	for i := range links {
+		if s := silencer(f.Suppressions, links[i].Finding); s != nil {
+			links[i].Silenced = s.Reason
 		}
-		f.PendingLinks = append(f.PendingLinks, p)
 	}
+	f.PendingLinks = links
 	return suppress(f, findings)
 }
 
 // Repository applies the rules that compare families, to the headers of
-// every family that loaded.
+// every family that loaded, and returns their findings; see Across.
 func Repository(env *Env, fams []family.Header) []diag.Finding {
-	var out []diag.Finding
+	findings, _ := Across(env, fams)
+	return findings
+}
+
+// Across applies the rules that compare families, to the headers of every
+// family that loaded, and returns their findings and, apart, those that a
+// jobfam:ignore comment silenced (links to other families, whose comments
+// Family read).
+func Across(env *Env, fams []family.Header) (findings, suppressed []diag.Finding) {
 	for _, rule := range Rules() {
 		sev, on := env.severity(rule)
 		if rule.Repository == nil || !on {
@@ -207,9 +216,10 @@ func Repository(env *Env, fams []family.Header) []diag.Finding {
 		}
 		r := &Reporter{rule: rule.ID, severity: sev}
 		rule.Repository(env, fams, r)
-		out = append(out, r.findings...)
+		findings = append(findings, r.findings...)
+		suppressed = append(suppressed, r.silenced...)
 	}
-	return out
+	return findings, suppressed
 }
 
 // Run applies every rule to fams and returns the findings, sorted.

@@ -14,26 +14,24 @@ var ruleLadderLink = &Rule{
 	ID:         "ladder-link",
 	Summary:    "a career-ladder entry or a handbook job-family link does not lead to a family of this repository, or is not a valid URL",
 	Family:     checkLadderLink,
-	Repository: checkLinksToAliases,
+	Repository: checkLinks,
 }
 
-// checkLadderLink resolves the career ladder's next entries and every link
+// checkLadderLink finds the career ladder's next entries and every link
 // into the handbook's job families written in the family's Markdown. A
 // broken link on a published page is only noticed by the candidate who
 // clicks it; here it is noticed by the pull request that breaks it.
+//
+// Whether a link leads to a family depends on the other files, so links
+// are only recorded here, with the finding to report when they lead
+// nowhere; checkLinks resolves them once every family is known. What the
+// family itself gets wrong (an entry that is no URL nor id) is reported
+// here.
 func checkLadderLink(env *Env, f *family.Family, r *Reporter) {
 	base, err := url.Parse(env.Policy.HandbookBase)
 	if err != nil {
 		return // The policy's schema checks the base URL.
 	}
-	// fix says what to do about a link to a family that does not exist.
-	fix := func(id string) string {
-		if s := suggest.Closest(id, slices.Sorted(maps.Keys(env.IDs))); s != "" {
-			return "did you mean " + quote(s) + "?"
-		}
-		return "correct the link or add the family"
-	}
-
 	for _, next := range f.CareerLadder.Next {
 		v := strings.TrimSpace(next.Value)
 		switch {
@@ -43,13 +41,13 @@ func checkLadderLink(env *Env, f *family.Family, r *Reporter) {
 				r.Report(next.Node.Pos, "career ladder entry %q is not a valid URL: write a family id such as %q or an absolute http or https URL", v, "finance/manager-it")
 				continue
 			}
-			if id, ok := internalID(base, u); ok && id != "" && !env.IDs[id] {
-				r.ReportLink(next.Node.Pos, u.Path, "career ladder entry %q points at family %q, which is not in this repository: %s", v, id, fix(id))
+			if id, ok := internalID(base, u); ok && id != "" {
+				r.ReportLink(next.Node.Pos, id, u.Path, "career ladder entry %q points at family %q, which is not in this repository: ", v, id)
 			}
 		case !validID(v):
 			r.Report(next.Node.Pos, "career ladder entry %q is neither a family id (like %q) nor an absolute URL", v, "finance/manager-it")
-		case !env.IDs[v]:
-			r.Report(next.Node.Pos, "career ladder entry %q is not a family of this repository: %s", v, fix(v))
+		default:
+			r.ReportLink(next.Node.Pos, v, "", "career ladder entry %q is not a family of this repository: ", v)
 		}
 	}
 
@@ -60,27 +58,51 @@ func checkLadderLink(env *Env, f *family.Family, r *Reporter) {
 				r.Report(t.Node.PosOf(link), "link %q is not a valid URL: %v", link, unwrapURLError(err))
 				continue
 			}
-			if id, ok := internalID(base, u); ok && id != "" && !env.IDs[id] {
-				r.ReportLink(t.Node.PosOf(link), u.Path, "link %q points at family %q, which is not in this repository: %s", link, id, fix(id))
+			if id, ok := internalID(base, u); ok && id != "" {
+				r.ReportLink(t.Node.PosOf(link), id, u.Path, "link %q points at family %q, which is not in this repository: ", link, id)
 			}
 		}
 	}
 }
 
-// checkLinksToAliases decides the links to URLs that name no family: a
-// link to another family's alias (the old URL of a level page, say) leads
-// to that family's page through Hugo's redirect; any other is broken.
-func checkLinksToAliases(env *Env, fams []family.Header, r *Reporter) {
+// checkLinks resolves the links checkLadderLink recorded against the id of
+// every family file (including those that failed to load: a link to a
+// family with a typo in it is not broken too) and every family's aliases:
+// a URL that is another family's alias (the old URL of a level page, say)
+// leads to that family's page through Hugo's redirect. A link that a
+// jobfam:ignore comment silences is listed as silenced whatever the other
+// families hold, as it was before links were resolved here.
+func checkLinks(env *Env, fams []family.Header, r *Reporter) {
 	aliases := map[string]bool{}
 	for _, f := range fams {
 		for _, a := range f.Aliases {
 			aliases[urlKey(a.Value)] = true
 		}
 	}
+	var ids []string // sorted, made at the first broken link
+	// fix says what to do about a link to a family that does not exist.
+	fix := func(id string) string {
+		if ids == nil {
+			ids = slices.Sorted(maps.Keys(env.IDs))
+		}
+		if s := suggest.Closest(id, ids); s != "" {
+			return "did you mean " + quote(s) + "?"
+		}
+		return "correct the link or add the family"
+	}
 	for _, f := range fams {
 		for _, p := range f.PendingLinks {
-			if !aliases[urlKey(p.Path)] {
-				r.findings = append(r.findings, p.Finding)
+			if env.IDs[p.ID] {
+				continue
+			}
+			fd := p.Finding
+			fd.Message += fix(p.ID)
+			switch {
+			case p.Silenced != "":
+				fd.Message += " (silenced: " + p.Silenced + ")"
+				r.silenced = append(r.silenced, fd)
+			case p.Path == "" || !aliases[urlKey(p.Path)]:
+				r.findings = append(r.findings, fd)
 			}
 		}
 	}

@@ -1,9 +1,16 @@
 package check
 
 import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/jobfam/jobfam/internal/diag"
+	"github.com/jobfam/jobfam/internal/family"
 )
 
 func TestLadderLink(t *testing.T) {
@@ -115,5 +122,100 @@ sections: [{
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("findings mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestLadderLinkFamilyPhaseIsIndependentOfOtherFamilies(t *testing.T) {
+	// What Family returns for a family, and the header it leaves, must not
+	// depend on the other files: a cache keeps them while those change.
+	// Only Across, from the headers, tells a broken link from a good one,
+	// and lists a silenced broken link as silenced.
+	root := t.TempDir()
+	src := fam("Example", level("senior", "Senior Engineer", 7, ""), `careerLadder: {
+	next: ["x/other", "https://handbook.gitlab.com/job-families/x/other/"]
+	// jobfam:ignore ladder-link the page is being written
+	text: "Soon: [New](/job-families/x/new/)."
+}
+`)
+	writeFile(t, filepath.Join(root, "families/a/b.cue"), src)
+	writeFile(t, filepath.Join(root, "families/x/other.cue"), fam("Other", level("senior", "Senior Other", 7, ""), ladder))
+	s, err := family.LoadSchema("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := family.Load(context.Background(), filepath.Join(root, "families"), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := res.Families[0]
+	withOther := &Env{Policy: &s.Policy, IDs: map[string]bool{"a/b": true, "x/other": true}}
+	without := &Env{Policy: &s.Policy, IDs: map[string]bool{"a/b": true, "x/othr": true}}
+	found1, silenced1 := Family(withOther, f)
+	h1 := f.Header()
+	found2, silenced2 := Family(without, f)
+	h2 := f.Header()
+	if diff := cmp.Diff(found1, found2); diff != "" {
+		t.Errorf("findings depend on the other families (-with +without):\n%s", diff)
+	}
+	if diff := cmp.Diff(silenced1, silenced2); diff != "" {
+		t.Errorf("silenced findings depend on the other families (-with +without):\n%s", diff)
+	}
+	if diff := cmp.Diff(h1, h2); diff != "" {
+		t.Errorf("header depends on the other families (-with +without):\n%s", diff)
+	}
+
+	lines := func(fs []diag.Finding) []string {
+		var out []string
+		for _, fd := range fs {
+			if fd.Rule == "ladder-link" {
+				out = append(out, fmt.Sprintf("%d:%d: %s", fd.Pos.Line, fd.Pos.Col, fd.Message))
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		name                    string
+		env                     *Env
+		wantFound, wantSilenced []string
+	}{
+		{
+			name: "the family exists",
+			env:  withOther,
+			wantSilenced: []string{
+				`17:21: link "/job-families/x/new/" points at family "x/new", which is not in this repository: correct the link or add the family (silenced: the page is being written)`,
+			},
+		},
+		{
+			name: "the family does not exist",
+			env:  without,
+			wantFound: []string{
+				`15:9: career ladder entry "x/other" is not a family of this repository: did you mean "x/othr"?`,
+				`15:20: career ladder entry "https://handbook.gitlab.com/job-families/x/other/" points at family "x/other", which is not in this repository: did you mean "x/othr"?`,
+			},
+			wantSilenced: []string{
+				`17:21: link "/job-families/x/new/" points at family "x/new", which is not in this repository: correct the link or add the family (silenced: the page is being written)`,
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			found, silenced := Across(tt.env, []family.Header{h1})
+			if diff := cmp.Diff(tt.wantFound, lines(found)); diff != "" {
+				t.Errorf("findings mismatch (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantSilenced, lines(silenced)); diff != "" {
+				t.Errorf("silenced findings mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func writeFile(t *testing.T, path, src string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

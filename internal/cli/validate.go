@@ -127,9 +127,10 @@ func validateFolder(ctx context.Context, dir, schemaFlag string) (*checked, erro
 	if err != nil {
 		return nil, err
 	}
+	across, silenced := check.Across(env, res.Headers)
 	return &checked{
-		findings:   append(res.Findings, check.Repository(env, res.Headers)...),
-		suppressed: suppressed,
+		findings:   append(res.Findings, across...),
+		suppressed: append(suppressed, silenced...),
 		schema:     s,
 	}, nil
 }

@@ -105,26 +105,41 @@ type Result struct {
 }
 
 // Header is what rules across the repository compare between families:
-// small enough to keep for every family of a large repository.
+// small enough to keep for every family of a large repository. It holds
+// nothing that depends on another family, so that it can be kept between
+// runs for as long as the family's file, the schema and jobfam are the
+// same.
 type Header struct {
 	ID      string
 	File    string
 	Title   Text
 	Aliases []Text
-	// PendingLinks are the family's findings about links that name no
-	// family, which another family's alias may still serve.
+	// PendingLinks are the family's links to other families, which only
+	// the rules across families can resolve.
 	PendingLinks []PendingLink
 }
 
-// PendingLink is a finding about a link into the handbook's job families
-// that names no family of the repository. Whether it is broken depends on
-// every family's aliases, known only once all are loaded: the rule that
-// made it decides then.
+// PendingLink is a link from a family to another family of the
+// repository: a career ladder entry or a link into the handbook's job
+// families written in a text. Whether it leads anywhere depends on every
+// family's id and aliases, known only once all are listed and loaded: the
+// rule that found it decides then, from the headers, so that what a family
+// contributes by itself never depends on the other files.
 type PendingLink struct {
+	// Finding is the finding to report when the link leads nowhere. Its
+	// message ends where the advice, which depends on the ids of the other
+	// families, is to be added.
 	Finding diag.Finding
-	// Path is the site path the link leads to, such as
-	// "/job-families/engineering/frontend/senior/".
+	// ID is the family id the link names.
+	ID string
+	// Path is the site path a URL leads to, such as
+	// "/job-families/engineering/frontend/senior/", which another family's
+	// alias may serve; it is "" for a career ladder entry written as a
+	// family id, which no alias serves.
 	Path string
+	// Silenced is the reason of the jobfam:ignore comment that silences
+	// the finding, or "" when none does.
+	Silenced string
 }
 
 // Folder is a families folder whose files have been listed but not yet
