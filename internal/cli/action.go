@@ -203,7 +203,7 @@ func validatePR(ctx context.Context, env *actionEnv, token string, stdout, stder
 		return err
 	}
 
-	c, err := validateFolder(ctx, dir, env.path("JOBFAM_SCHEMA", ""))
+	c, err := validateFolder(ctx, dir, env.path("JOBFAM_SCHEMA", ""), nil)
 	if err != nil {
 		return err
 	}

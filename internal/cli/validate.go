@@ -9,7 +9,6 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
-	"sync"
 
 	ucli "github.com/urfave/cli/v2"
 
@@ -62,7 +61,7 @@ func runValidate(c *ucli.Context) error {
 	if err != nil {
 		return usagef(c, "%v", err)
 	}
-	v, err := validateFolder(c.Context, dir, c.String("schema"))
+	v, err := validateFolder(c.Context, dir, c.String("schema"), nil)
 	if err != nil {
 		return err
 	}
@@ -96,7 +95,7 @@ type checked struct {
 
 // validateFolder runs validate's pipeline over dir, with the schema of
 // schemaDir(schemaFlag, dir).
-func validateFolder(ctx context.Context, dir, schemaFlag string) (*checked, error) {
+func validateFolder(ctx context.Context, dir, schemaFlag string, memo family.Memo) (*checked, error) {
 	s, err := family.LoadSchema(schemaDir(schemaFlag, dir))
 	if err != nil {
 		return nil, err
@@ -111,26 +110,22 @@ func validateFolder(ctx context.Context, dir, schemaFlag string) (*checked, erro
 		return nil, err
 	}
 	env := &check.Env{Policy: &s.Policy, IDs: folder.IDs}
-	var mu sync.Mutex
-	var suppressed []diag.Finding
 	// Each family is checked in the worker that loaded it and then let go,
 	// so memory does not grow with the repository; the collector can then
 	// run less often (the default, 100, spends a fifth of the time in it).
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	res, err := folder.Check(ctx, s, func(f *family.Family) []diag.Finding {
-		found, silenced := check.Family(env, f)
-		mu.Lock()
-		suppressed = append(suppressed, silenced...)
-		mu.Unlock()
-		return found
-	})
+	res, err := folder.CheckMemo(ctx, s, func(f *family.Family) ([]diag.Finding, []diag.Finding) {
+		return check.Family(env, f)
+	}, memo)
 	if err != nil {
 		return nil, err
 	}
+	// The rules across families run every time, from the headers: their
+	// findings depend on every file.
 	across, silenced := check.Across(env, res.Headers)
 	return &checked{
 		findings:   append(res.Findings, across...),
-		suppressed: append(suppressed, silenced...),
+		suppressed: append(res.Suppressed, silenced...),
 		schema:     s,
 	}, nil
 }

@@ -7,6 +7,8 @@ package family
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -102,6 +104,8 @@ type Result struct {
 	// a link to a family with a typo in it is not reported as broken too.
 	IDs      map[string]bool
 	Findings []diag.Finding
+	// Suppressed are the findings that a visit of CheckMemo found silenced.
+	Suppressed []diag.Finding
 }
 
 // Header is what rules across the repository compare between families:
@@ -193,7 +197,7 @@ func Load(ctx context.Context, dir string, s *Schema) (*Result, error) {
 // Load checks every family file of the folder against s, using one worker
 // per CPU, and returns the families with the findings.
 func (fo *Folder) Load(ctx context.Context, s *Schema) (*Result, error) {
-	return fo.load(ctx, s, nil)
+	return fo.load(ctx, s, nil, nil)
 }
 
 // Check is Load for a command that needs each family only once: it passes
@@ -202,10 +206,49 @@ func (fo *Folder) Load(ctx context.Context, s *Schema) (*Result, error) {
 // Header. Memory then grows with the number of workers, not of families.
 // visit is called concurrently and must not modify the family.
 func (fo *Folder) Check(ctx context.Context, s *Schema, visit func(*Family) []diag.Finding) (*Result, error) {
-	return fo.load(ctx, s, visit)
+	return fo.CheckMemo(ctx, s, func(f *Family) ([]diag.Finding, []diag.Finding) { return visit(f), nil }, nil)
 }
 
-func (fo *Folder) load(ctx context.Context, s *Schema, visit func(*Family) []diag.Finding) (*Result, error) {
+// Visit checks one family and returns its findings and, apart, those that
+// a comment silences. What it returns, and the family's Header once it has
+// run, must depend only on the family and the schema: CheckMemo keeps them
+// under a key of nothing else.
+type Visit func(*Family) (findings, suppressed []diag.Finding)
+
+// Outcome is everything one family file contributes to a validation beside
+// what depends on other files: the findings of the loader and of the visit,
+// the silenced ones, and the header the rules across families read.
+type Outcome struct {
+	Findings   []diag.Finding
+	Suppressed []diag.Finding
+	// Header is nil when the family did not load.
+	Header *Header
+}
+
+// Key identifies an Outcome: a SHA-256 digest of the schema and policy
+// (Schema.Digest), the file's path and id, and its bytes.
+type Key [sha256.Size]byte
+
+// Memo keeps Outcomes between runs. A Key does not cover jobfam's own
+// build, which decides what the rules find: a Memo that outlives the
+// process must tell builds apart itself. Get and Put are called
+// concurrently; a Memo that fails to keep or return an Outcome only costs
+// time, so neither reports errors.
+type Memo interface {
+	Get(Key) (*Outcome, bool)
+	Put(Key, *Outcome)
+}
+
+// CheckMemo is Check with a visit that also returns silenced findings, and
+// a memo (or nil): a file whose Outcome the memo holds is neither parsed
+// nor evaluated nor visited, and the Outcome of every other file that was
+// read is put into it. Files that cannot be read are checked every time,
+// which is cheap.
+func (fo *Folder) CheckMemo(ctx context.Context, s *Schema, visit Visit, memo Memo) (*Result, error) {
+	return fo.load(ctx, s, visit, memo)
+}
+
+func (fo *Folder) load(ctx context.Context, s *Schema, visit Visit, memo Memo) (*Result, error) {
 	files := fo.files
 	res := &Result{IDs: fo.IDs, Findings: slices.Clone(fo.findings)}
 
@@ -215,17 +258,10 @@ func (fo *Folder) load(ctx context.Context, s *Schema, visit func(*Family) []dia
 	err := parallel.Each(ctx, len(files), func() func(int) {
 		w := worker{schema: s}
 		return func(i int) {
-			if err := w.ensure(); err != nil {
+			l, err := w.check(files[i], visit, memo)
+			if err != nil {
 				once.Do(func() { werr = err })
 				return
-			}
-			l := w.load(files[i])
-			if visit != nil && l.family != nil {
-				l.findings = append(l.findings, visit(l.family)...)
-				l.header = l.family.Header()
-				l.family = nil
-			} else if l.family != nil {
-				l.header = l.family.Header()
 			}
 			out[i] = l
 		}
@@ -238,6 +274,7 @@ func (fo *Folder) load(ctx context.Context, s *Schema, visit func(*Family) []dia
 	}
 	for _, l := range out {
 		res.Findings = append(res.Findings, l.findings...)
+		res.Suppressed = append(res.Suppressed, l.suppressed...)
 		if l.family != nil {
 			res.Families = append(res.Families, l.family)
 		}
@@ -250,6 +287,77 @@ func (fo *Folder) load(ctx context.Context, s *Schema, visit func(*Family) []dia
 	slices.SortFunc(res.Families, func(a, b *Family) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortFunc(res.Headers, func(a, b Header) int { return strings.Compare(a.ID, b.ID) })
 	return res, nil
+}
+
+// check loads one file, visits its family when visit is not nil, and
+// keeps only the header then. With a memo, the file's Outcome comes from
+// the memo when it is there, and goes into it when it is not.
+func (w *worker) check(f file, visit Visit, memo Memo) (loaded, error) {
+	src, l, ok := readFile(f)
+	if !ok {
+		return l, nil
+	}
+	if visit == nil {
+		// Load keeps every family, which no memo holds.
+		memo = nil
+	}
+	var key Key
+	if memo != nil {
+		key = w.schema.key(f, src)
+		if o, ok := memo.Get(key); ok {
+			l := loaded{findings: o.Findings, suppressed: o.Suppressed}
+			if o.Header != nil {
+				l.header = *o.Header
+			}
+			return l, nil
+		}
+	}
+	// The CUE context is made only when a file needs it: a run that finds
+	// every file in the memo builds no schema.
+	if err := w.ensure(); err != nil {
+		return loaded{}, err
+	}
+	l = w.load(f, src)
+	if l.family != nil {
+		if visit != nil {
+			found, silenced := visit(l.family)
+			l.findings = append(l.findings, found...)
+			l.suppressed = silenced
+		}
+		l.header = l.family.Header()
+		if visit != nil {
+			l.family = nil
+		}
+	}
+	if memo != nil {
+		o := &Outcome{Findings: l.findings, Suppressed: l.suppressed}
+		if l.header.ID != "" {
+			h := l.header
+			o.Header = &h
+		}
+		memo.Put(key, o)
+	}
+	return l, nil
+}
+
+// key is the Key of a file's Outcome under s. Each part is preceded by its
+// length, so that no two different inputs make the same bytes to hash.
+func (s *Schema) key(f file, src []byte) Key {
+	h := sha256.New()
+	part := func(b []byte) {
+		var n [8]byte
+		binary.LittleEndian.PutUint64(n[:], uint64(len(b)))
+		h.Write(n[:])
+		h.Write(b)
+	}
+	part([]byte("jobfam outcome 1"))
+	part(s.digest[:])
+	part([]byte(f.path))
+	part([]byte(f.id))
+	part(src)
+	var k Key
+	h.Sum(k[:0])
+	return k
 }
 
 type file struct {
@@ -314,9 +422,10 @@ func listFiles(dir string) ([]file, []diag.Finding, error) {
 }
 
 type loaded struct {
-	family   *Family
-	header   Header
-	findings []diag.Finding
+	family     *Family
+	header     Header
+	findings   []diag.Finding
+	suppressed []diag.Finding
 }
 
 // worker checks files in its own CUE context.
@@ -360,11 +469,9 @@ func fileFinding(path string, line, col int, format string, args ...any) loaded 
 	}}}
 }
 
-func (w *worker) load(f file) loaded {
-	src, l, ok := readFile(f)
-	if !ok {
-		return l
-	}
+// load checks the file f, whose source readFile returned, in the worker's
+// CUE context.
+func (w *worker) load(f file, src []byte) loaded {
 	var out loaded
 	switch CheckID(f.id) {
 	case IDInvalid:

@@ -787,3 +787,85 @@ func TestCheckID(t *testing.T) {
 		}
 	}
 }
+
+// mapMemo is a Memo in memory that counts its hits.
+type mapMemo struct {
+	mu   sync.Mutex
+	m    map[Key]*Outcome
+	hits int
+}
+
+func (m *mapMemo) Get(k Key) (*Outcome, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	o, ok := m.m[k]
+	if ok {
+		m.hits++
+	}
+	return o, ok
+}
+
+func (m *mapMemo) Put(k Key, o *Outcome) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.m[k] = o
+}
+
+// TestCheckMemo checks that a file whose Outcome the memo holds is not
+// visited again and contributes what it did the first time, and that a
+// change to a file's bytes or to the schema is a new key.
+func TestCheckMemo(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"a/one.cue":    okFamily,
+		"a/two.cue":    okFamily,
+		"b/broken.cue": "title: {",
+	})
+	memo := &mapMemo{m: map[Key]*Outcome{}}
+	s := embeddedSchema(t)
+	var mu sync.Mutex
+	visits := 0
+	visit := func(f *Family) ([]diag.Finding, []diag.Finding) {
+		mu.Lock()
+		defer mu.Unlock()
+		visits++
+		return []diag.Finding{{Pos: diag.Pos{File: f.File, Line: 1, Col: 1}, Rule: "visit", Message: "seen"}},
+			[]diag.Finding{{Pos: diag.Pos{File: f.File, Line: 2, Col: 1}, Rule: "visit", Message: "silenced"}}
+	}
+	run := func() *Result {
+		t.Helper()
+		folder, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := folder.CheckMemo(context.Background(), s, visit, memo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	cold := run()
+	if visits != 2 || memo.hits != 0 || len(memo.m) != 3 {
+		t.Fatalf("cold run: %d visits, %d hits, %d entries; want 2, 0, 3", visits, memo.hits, len(memo.m))
+	}
+	warm := run()
+	if visits != 2 || memo.hits != 3 {
+		t.Errorf("warm run: %d visits, %d hits; want 2 (none more), 3", visits, memo.hits)
+	}
+	if diff := cmp.Diff(cold, warm); diff != "" {
+		t.Errorf("warm result differs from cold (-cold +warm):\n%s", diff)
+	}
+
+	writeTree(t, dir, map[string]string{"a/two.cue": okFamily + "\n"})
+	run()
+	if visits != 3 {
+		t.Errorf("after an edit: %d visits, want 3 (the edited file again)", visits)
+	}
+	other := *s
+	other.digest[0] ^= 1
+	s = &other
+	run()
+	if visits != 5 {
+		t.Errorf("with another schema: %d visits, want 5 (every family again)", visits)
+	}
+}

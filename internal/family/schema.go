@@ -1,6 +1,8 @@
 package family
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -106,7 +108,15 @@ type Schema struct {
 	Source string
 	Policy Policy
 	files  []schemaFile
+	// digest is a SHA-256 digest of Source and of every file's name and
+	// bytes: what the outcome of checking a family depends on, besides the
+	// family and jobfam.
+	digest [sha256.Size]byte
 }
+
+// Digest is a SHA-256 digest of where the schema came from and of its
+// files' names and bytes, for keys of cached results.
+func (s *Schema) Digest() [sha256.Size]byte { return s.digest }
 
 // schemaFile is the source of one schema file. Each build parses it anew:
 // building resolves names by writing into the syntax tree, so one tree
@@ -158,6 +168,7 @@ func LoadSchema(dir string) (*Schema, error) {
 		}
 		s.files = append(s.files, schemaFile{name: display, src: src})
 	}
+	s.digest = digestSchema(source, s.files)
 	v, err := s.build(newContext())
 	if err != nil {
 		return nil, err
@@ -191,6 +202,26 @@ func LoadSchema(dir string) (*Schema, error) {
 		return nil, fmt.Errorf("policy in schema %s: default track %q is not one of its tracks", source, s.Policy.DefaultTrack)
 	}
 	return s, nil
+}
+
+// digestSchema is the Schema's digest. Each part is preceded by its
+// length, so that no two different schemas make the same bytes to hash.
+func digestSchema(source string, files []schemaFile) [sha256.Size]byte {
+	h := sha256.New()
+	part := func(b []byte) {
+		var n [8]byte
+		binary.LittleEndian.PutUint64(n[:], uint64(len(b)))
+		h.Write(n[:])
+		h.Write(b)
+	}
+	part([]byte(source))
+	for _, f := range files {
+		part([]byte(f.name))
+		part(f.src)
+	}
+	var d [sha256.Size]byte
+	h.Sum(d[:0])
+	return d
 }
 
 // ChangeKinds are the kinds of change approval rules name in when, in the
