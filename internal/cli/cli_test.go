@@ -41,6 +41,12 @@ func TestScripts(t *testing.T) {
 		RequireUniqueNames:  true,
 		Setup: func(env *testscript.Env) error {
 			env.Values[githubKey{}] = &githubHolder{repos: map[string]*githubfake.Repo{}}
+			// validate's result cache goes to the user cache folder, which
+			// a script must not share with the machine: each script gets
+			// its own, so that every validate after the first in a script
+			// runs warm, and the expected output shows a cached run
+			// prints what a fresh one does.
+			env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

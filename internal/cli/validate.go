@@ -12,6 +12,7 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
+	"github.com/jobfam/jobfam/internal/cache"
 	"github.com/jobfam/jobfam/internal/check"
 	"github.com/jobfam/jobfam/internal/diag"
 	"github.com/jobfam/jobfam/internal/family"
@@ -31,6 +32,17 @@ The schema and policy come from --schema, else from the schema/ folder next
 to DIR, else from the copy built into jobfam. The rules are documented at
 ` + check.DocsURL + `.
 
+Results are cached: what each family file contributes (its findings and
+what the rules across families need from it) is kept, keyed on the file's
+path and bytes, the schema and policy files and this build of jobfam, so
+the next run reads it instead of checking the family again. The rules
+that compare families run every time; a cached run prints exactly what a
+fresh one does. The cache lives in the user cache folder (` + "`" + `jobfam` + "`" + ` under
+$XDG_CACHE_HOME, ~/.cache, ~/Library/Caches or %LocalAppData%), or in
+--cache DIR; --no-cache or JOBFAM_CACHE=off bypasses it, and deleting the
+folder clears it. It keeps itself under 64 MiB, dropping the entries used
+least recently.
+
 Examples:
   jobfam validate
   jobfam validate --format json families > findings.json
@@ -42,6 +54,8 @@ Exit codes: 0 no errors, 1 findings at error severity, 2 usage or load failure.`
 			&ucli.StringFlag{Name: "schema", Usage: "read the schema and policy from `DIR`"},
 			&ucli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: " + strings.Join(report.Formats, ", ")},
 			&ucli.BoolFlag{Name: "list-suppressed", Usage: "also list, on stderr, the findings that jobfam:ignore comments silence"},
+			&ucli.StringFlag{Name: "cache", Usage: "keep results between runs in `DIR` (default: jobfam in the user cache folder)"},
+			&ucli.BoolFlag{Name: "no-cache", Usage: "check every family afresh, neither reading nor writing the cache (also: JOBFAM_CACHE=off)"},
 		},
 		Action: runValidate,
 	}
@@ -61,10 +75,15 @@ func runValidate(c *ucli.Context) error {
 	if err != nil {
 		return usagef(c, "%v", err)
 	}
-	v, err := validateFolder(c.Context, dir, c.String("schema"), nil)
+	memo, closeCache, err := openCache(c)
 	if err != nil {
 		return err
 	}
+	v, err := validateFolder(c.Context, dir, c.String("schema"), memo)
+	if err != nil {
+		return err
+	}
+	closeCache()
 	findings := v.findings
 	relativize(findings)
 	findings = diag.Sort(findings)
@@ -128,6 +147,45 @@ func validateFolder(ctx context.Context, dir, schemaFlag string, memo family.Mem
 		suppressed: append(res.Suppressed, silenced...),
 		schema:     s,
 	}, nil
+}
+
+// cacheOff is the value of JOBFAM_CACHE that bypasses the cache, for
+// environments where no flag can be added, such as an editor's command.
+const cacheOff = "off"
+
+// openCache opens the result cache that the flags and JOBFAM_CACHE ask
+// for, and returns it (nil for none) with the function that trims it once
+// the run is done. A folder named with --cache that cannot be used is an
+// error; when the default folder cannot be made (no home folder, a
+// read-only one), validate runs without a cache, only slower, since the
+// cache never changes what it prints.
+func openCache(c *ucli.Context) (family.Memo, func(), error) {
+	none := func() {}
+	if c.Bool("no-cache") || os.Getenv("JOBFAM_CACHE") == cacheOff {
+		return nil, none, nil
+	}
+	dir := c.String("cache")
+	explicit := dir != ""
+	if !explicit {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return nil, none, nil
+		}
+		dir = filepath.Join(base, "jobfam")
+	}
+	build, err := cache.Build()
+	if err == nil {
+		var store *cache.Store
+		if store, err = cache.Open(dir, build); err == nil {
+			// Trimming only bounds the folder: a failure costs space, not
+			// a result, and must not fail a validation that succeeded.
+			return store, func() { _ = store.Close() }, nil
+		}
+	}
+	if explicit {
+		return nil, none, fmt.Errorf("--cache %s: %w", dir, err)
+	}
+	return nil, none, nil
 }
 
 // schemaDir picks the schema folder: the one asked for, else schema/ beside
