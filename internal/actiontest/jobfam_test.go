@@ -92,7 +92,12 @@ func TestValidatePullRequest(t *testing.T) {
 		}
 	}
 	with := map[string]string{"command": "validate"}
-	res := runAction(t, newJob(t, ws, "pull_request", pullRequestEvent("opened", pr, base, head), vars(head)), with)
+	j := newJob(t, ws, "pull_request", pullRequestEvent("opened", pr, base, head), vars(head))
+	res := runAction(t, j, with)
+	// The result cache the next run restores holds an entry per family.
+	if entries, err := os.ReadDir(filepath.Join(j.temp, "jobfam-results")); err != nil || len(entries) < 2 {
+		t.Errorf("result cache after the run: %d entries, %v; want one per family", len(entries), err)
+	}
 	t.Logf("log:\n%s", res.Log)
 
 	if res.Failed != "Run jobfam" || res.ExitCode != 1 {

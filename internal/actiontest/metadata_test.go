@@ -132,17 +132,25 @@ func TestActionMetadata(t *testing.T) {
 
 	// setup-go runs only when the Go check asks for it, reads the
 	// action's own go.mod, and leaves caching to the keyed cache step.
-	var setup, cache *Step
+	var setup, cache, results *Step
 	for i := range a.Runs.Steps {
 		switch s := &a.Runs.Steps[i]; {
 		case strings.HasPrefix(s.Uses, "actions/setup-go@"):
 			setup = s
-		case strings.HasPrefix(s.Uses, "actions/cache@"):
+		case strings.HasPrefix(s.Uses, "actions/cache@") && s.Name == "Cache Go modules and build":
 			cache = s
+		case strings.HasPrefix(s.Uses, "actions/cache@") && s.Name == "Restore the result cache":
+			results = s
 		}
 	}
-	if setup == nil || cache == nil {
-		t.Fatal("want one actions/setup-go and one actions/cache step")
+	if setup == nil || cache == nil || results == nil {
+		t.Fatal("want one actions/setup-go step and the two actions/cache steps")
+	}
+	// The result cache is validate's, in the folder the run step names,
+	// keyed by commit and restored from the latest one in reach.
+	if results.If != "inputs.command == 'validate'" || results.With["path"] != "${{ runner.temp }}/jobfam-results" ||
+		!strings.Contains(results.With["key"], "github.sha") || !strings.HasPrefix(results.With["key"], strings.TrimSpace(results.With["restore-keys"])) {
+		t.Errorf("result cache step: if %q, with %v", results.If, results.With)
 	}
 	if setup.If != "steps.go.outputs.setup == 'true'" {
 		t.Errorf("setup-go: if = %q, want it to depend on steps.go.outputs.setup", setup.If)

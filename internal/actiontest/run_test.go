@@ -233,7 +233,7 @@ func TestActionPlumbing(t *testing.T) {
 	if !built {
 		t.Fatal("the run step did not run")
 	}
-	if diff := cmp.Diff([]string{"Set up Go", "Cache Go modules and build"}, res.Skipped); diff != "" {
+	if diff := cmp.Diff([]string{"Set up Go", "Cache Go modules and build", "Restore the result cache"}, res.Skipped); diff != "" {
 		t.Errorf("skipped steps (-want +got):\n%s", diff)
 	}
 	got, err := os.ReadFile(filepath.Join(j.temp, "stub.txt"))
@@ -243,6 +243,7 @@ func TestActionPlumbing(t *testing.T) {
 	want := "args=action validate\ncwd=" + ws + "\n" + strings.Join([]string{
 		"GITHUB_TOKEN=" + token,
 		"JOBFAM_ADOPT=false",
+		"JOBFAM_CACHE_DIR=" + filepath.Join(j.temp, "jobfam-results"),
 		"JOBFAM_COMMAND=validate",
 		"JOBFAM_COMMENT=true",
 		"JOBFAM_HANDBOOK_BRANCH=main",

@@ -203,7 +203,18 @@ func validatePR(ctx context.Context, env *actionEnv, token string, stdout, stder
 		return err
 	}
 
-	c, err := validateFolder(ctx, dir, env.path("JOBFAM_SCHEMA", ""), nil)
+	// The Action keeps the result cache between runs (actions/cache, in
+	// JOBFAM_CACHE_DIR): a pull request starts from its base branch's.
+	var memo family.Memo
+	if d := env.get("JOBFAM_CACHE_DIR", ""); d != "" {
+		m, done, err := cacheIn(d)
+		if err != nil {
+			return err
+		}
+		defer done()
+		memo = m
+	}
+	c, err := validateFolder(ctx, dir, env.path("JOBFAM_SCHEMA", ""), memo)
 	if err != nil {
 		return err
 	}

@@ -160,11 +160,19 @@ const cacheOff = "off"
 // read-only one), validate runs without a cache, only slower, since the
 // cache never changes what it prints.
 func openCache(c *ucli.Context) (family.Memo, func(), error) {
+	if c.Bool("no-cache") {
+		return nil, func() {}, nil
+	}
+	return cacheIn(c.String("cache"))
+}
+
+// cacheIn opens the result cache in dir, or in jobfam's folder of the
+// user's cache when dir is "", unless JOBFAM_CACHE=off.
+func cacheIn(dir string) (family.Memo, func(), error) {
 	none := func() {}
-	if c.Bool("no-cache") || os.Getenv("JOBFAM_CACHE") == cacheOff {
+	if os.Getenv("JOBFAM_CACHE") == cacheOff {
 		return nil, none, nil
 	}
-	dir := c.String("cache")
 	explicit := dir != ""
 	if !explicit {
 		base, err := os.UserCacheDir()
