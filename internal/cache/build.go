@@ -14,10 +14,9 @@ import (
 //
 // The Go toolchain gives every binary a build ID, a digest of everything
 // that went into it, which go build, go install, go run and go test all
-// write; reading it costs a few kilobytes. The release build leaves it
-// out (-buildid=, for reproducible binaries); then, and for any binary
-// whose build ID cannot be found, Build hashes the whole executable,
-// about 30 MB. A version string or VCS revision is not used alone: a
+// write; reading it costs a few kilobytes. For a binary built without
+// one (-buildid=) or whose build ID cannot be found, Build hashes the
+// whole executable, about 30 MB. A version string or VCS revision is not used alone: a
 // go run of a modified checkout records the same revision as the clean
 // one.
 func Build() ([]byte, error) {
