@@ -25,12 +25,24 @@ var notProse = regexp.MustCompile("(?s)```.*?(```|$)" +
 // spaces, keeping byte offsets and line breaks, so that an offset in the
 // result is one in s.
 func prose(s string) string {
-	// Every alternative of notProse needs one of these; most bullets have
-	// none, and the pattern is the costly part of the content rules.
-	if !strings.ContainsAny(s, "`@{<") && !strings.Contains(s, "](") && !strings.Contains(s, "://") && !strings.Contains(s, "www.") {
+	// Every alternative of notProse holds one of these triggers; most
+	// bullets have none, and the pattern is the costly part of the
+	// content rules.
+	t := firstTrigger(s)
+	if t < 0 {
 		return s
 	}
-	return notProse.ReplaceAllStringFunc(s, func(m string) string {
+	// No match starts before k: before its trigger, a match holds only
+	// the letters of "https" or "ftp", or the characters before an "@"
+	// ([\w.%+-]), so it starts in the run of those that ends at the first
+	// trigger. The character before k is none of them, so it is not a
+	// word character either, and \b at the start of s[k:] is \b at k in
+	// s: the pattern matches s[k:] as it matches s from k.
+	k := t
+	for k > 0 && addressByte(s[k-1]) {
+		k--
+	}
+	return s[:k] + notProse.ReplaceAllStringFunc(s[k:], func(m string) string {
 		b := []byte(m)
 		for i := range b {
 			if b[i] != '\n' {
@@ -39,6 +51,25 @@ func prose(s string) string {
 		}
 		return string(b)
 	})
+}
+
+// firstTrigger returns the offset of the first character of s that an
+// alternative of notProse needs: a backtick, "@", "{", "<", "](", "://" or
+// "www.", or -1.
+func firstTrigger(s string) int {
+	t := strings.IndexAny(s, "`@{<")
+	for _, sub := range []string{"](", "://", "www."} {
+		if i := strings.Index(s, sub); i >= 0 && (t < 0 || i < t) {
+			t = i
+		}
+	}
+	return t
+}
+
+// addressByte reports whether c is in [\w.%+-]: what may come before an
+// "@" in an e-mail address, and the letters of "https" and "ftp".
+func addressByte(c byte) bool {
+	return isWordByte(c) || c == '.' || c == '%' || c == '+' || c == '-'
 }
 
 // wordPos returns the position in the family file of the whole word or

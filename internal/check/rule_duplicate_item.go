@@ -22,40 +22,80 @@ var ruleDuplicateItem = &Rule{
 // the level whose list it extends, where the page already shows it under
 // "Extends the ... plus:".
 func checkDuplicateItem(env *Env, f *family.Family, r *Reporter) {
+	// Each bullet's key, computed once: a level's bullets are compared
+	// within their list and again with every level that extends them.
+	keys := itemKeys{}
 	for _, l := range f.Levels {
-		dupInList(r, l.Responsibilities, "responsibility", fmt.Sprintf(" of level %q", l.ID))
-		dupInList(r, l.Requirements, "requirement", fmt.Sprintf(" of level %q", l.ID))
+		dupInList(r, l.Responsibilities, keys.of(l.Responsibilities), "responsibility", l)
+		dupInList(r, l.Requirements, keys.of(l.Requirements), "requirement", l)
 	}
-	dupInList(r, f.HiringProcess.Steps, "hiring step", "")
+	dupInList(r, f.HiringProcess.Steps, itemKeysOf(f.HiringProcess.Steps), "hiring step", nil)
 	var indicators []family.Text
 	for _, pi := range f.PerformanceIndicators {
 		indicators = append(indicators, pi.Title)
 	}
-	dupInList(r, indicators, "performance indicator", "")
+	dupInList(r, indicators, itemKeysOf(indicators), "performance indicator", nil)
 
 	byID := make(map[string]*family.Level, len(f.Levels))
 	for _, l := range f.Levels {
 		byID[l.ID] = l
 	}
 	for _, l := range f.Levels {
-		dupExtended(r, byID, l, "responsibility", "responsibilities",
+		dupExtended(r, byID, keys, l, "responsibility", "responsibilities",
 			func(l *family.Level) family.Text { return l.Extends.Responsibilities },
 			func(l *family.Level) []family.Text { return l.Responsibilities })
-		dupExtended(r, byID, l, "requirement", "requirements",
+		dupExtended(r, byID, keys, l, "requirement", "requirements",
 			func(l *family.Level) family.Text { return l.Extends.Requirements },
 			func(l *family.Level) []family.Text { return l.Requirements })
 	}
 }
 
-// dupInList reports every item that repeats an earlier item of items.
-func dupInList(r *Reporter, items []family.Text, kind, of string) {
+// itemKeys holds the keys of lists of bullets, by the list's first element
+// and length: lists that share both are the same list.
+type itemKeys map[listID][]string
+
+type listID struct {
+	first *family.Text
+	n     int
+}
+
+// of returns the keys of items, computing them the first time.
+func (k itemKeys) of(items []family.Text) []string {
+	if len(items) == 0 {
+		return nil
+	}
+	id := listID{&items[0], len(items)}
+	if keys, ok := k[id]; ok {
+		return keys
+	}
+	keys := itemKeysOf(items)
+	k[id] = keys
+	return keys
+}
+
+func itemKeysOf(items []family.Text) []string {
+	keys := make([]string, len(items))
+	for i, it := range items {
+		keys[i] = itemKey(it.Value)
+	}
+	return keys
+}
+
+// dupInList reports every item that repeats an earlier item of items;
+// keys holds their itemKey. level is the level whose list it is, if any.
+func dupInList(r *Reporter, items []family.Text, keys []string, kind string, level *family.Level) {
 	seen := map[string]int{}
 	for i, it := range items {
-		key := itemKey(it.Value)
+		key := keys[i]
 		if key == "" {
 			continue
 		}
 		if j, ok := seen[key]; ok {
+			// Formatted only for a finding: most lists have none.
+			of := ""
+			if level != nil {
+				of = fmt.Sprintf(" of level %q", level.ID)
+			}
 			r.ReportRelated(it.Node.Pos, []diag.Pos{items[j].Node.Pos},
 				"%s %d%s repeats %s %d, %q: remove one of them", kind, i+1, of, kind, j+1, shorten(items[j].Value))
 			continue
@@ -66,7 +106,7 @@ func dupInList(r *Reporter, items []family.Text, kind, of string) {
 
 // dupExtended reports the items of l that a level it extends, directly or
 // through others, already lists.
-func dupExtended(r *Reporter, byID map[string]*family.Level, l *family.Level, kind, plural string,
+func dupExtended(r *Reporter, byID map[string]*family.Level, keys itemKeys, l *family.Level, kind, plural string,
 	ext func(*family.Level) family.Text, items func(*family.Level) []family.Text) {
 	type origin struct {
 		level *family.Level
@@ -76,10 +116,10 @@ func dupExtended(r *Reporter, byID map[string]*family.Level, l *family.Level, ki
 	visited := map[string]bool{l.ID: true}
 	for t := byID[ext(l).Value]; ext(l).Set() && t != nil && !visited[t.ID]; {
 		visited[t.ID] = true
-		for _, it := range items(t) {
-			if key := itemKey(it.Value); key != "" {
+		for i, key := range keys.of(items(t)) {
+			if key != "" {
 				if _, ok := inherited[key]; !ok {
-					inherited[key] = origin{t, it}
+					inherited[key] = origin{t, items(t)[i]}
 				}
 			}
 		}
@@ -91,12 +131,12 @@ func dupExtended(r *Reporter, byID map[string]*family.Level, l *family.Level, ki
 	if len(inherited) == 0 {
 		return
 	}
-	for _, it := range items(l) {
-		o, ok := inherited[itemKey(it.Value)]
+	for i, key := range keys.of(items(l)) {
+		o, ok := inherited[key]
 		if !ok {
 			continue
 		}
-		r.ReportRelated(it.Node.Pos, []diag.Pos{o.item.Node.Pos},
+		r.ReportRelated(items(l)[i].Node.Pos, []diag.Pos{o.item.Node.Pos},
 			"level %q repeats %s %q of level %q, whose %s it extends: remove it here", l.ID, kind, shorten(o.item.Value), o.level.ID, plural)
 	}
 }

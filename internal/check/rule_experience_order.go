@@ -16,24 +16,20 @@ var ruleExperienceOrder = &Rule{
 	Family:   checkExperienceOrder,
 }
 
-const numberWord = `\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty`
+// noYearsRE matches a number of experience without its unit: "2-3 of
+// experience", "5+ of experience". It runs only on the rare text that
+// mayLackYears lets through.
+var noYearsRE = regexp.MustCompile(`(?i)\b(\d+(?:\s*(?:-|–|to)\s*\d+)?\+?)\s+of\s+(?:relevant\s+|related\s+|professional\s+|work\s+)?experience\b`)
 
-var (
-	// yearsRE matches "3+ years", "2-3 years", "2 to 3 years", "five
-	// years", "10+ yrs".
-	yearsRE = regexp.MustCompile(`(?i)\b(` + numberWord + `)(?:\s*\+|\s*(?:-|–|—|to)\s*(` + numberWord + `)\s*\+?)?\s*(?:years?|yrs)\b`)
-	// noYearsRE matches a number of experience without its unit: "2-3 of
-	// experience", "5+ of experience".
-	// notExperienceRE follows years that count study, not experience:
-	// "2 years of law school".
-	notExperienceRE = regexp.MustCompile(`(?i)^\s*(?:of\s+)?(?:\w+\s+)?(?:school|study|studies|college|university|degree)\b`)
-	noYearsRE       = regexp.MustCompile(`(?i)\b(\d+(?:\s*(?:-|–|to)\s*\d+)?\+?)\s+of\s+(?:relevant\s+|related\s+|professional\s+|work\s+)?experience\b`)
-)
+// numberWords are the numbers requirements write in words, in the order
+// the scanner tries them: "four" before "fourteen", as the regular
+// expression that the scanner replaced did.
+var numberWords = []string{"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "twenty"}
 
-var numberWords = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "twenty": 20}
+var numberValues = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "twenty": 20}
 
 func parseNumber(s string) int {
-	if n, ok := numberWords[strings.ToLower(s)]; ok {
+	if n, ok := numberValues[strings.ToLower(s)]; ok {
 		return n
 	}
 	n, _ := strconv.Atoi(s)
@@ -53,21 +49,14 @@ type yearsAsk struct {
 // time that are not experience are left out.
 func requiredYears(l *family.Level) []yearsAsk {
 	var out []yearsAsk
+	var spans []yearsSpan
 	for _, t := range l.Requirements {
-		// yearsRE needs "year" or "yrs", in any case; most requirements
-		// have neither, and the pattern is the costly part.
-		if !mentionsYears(t.Value) {
-			continue
-		}
-		for _, m := range yearsRE.FindAllStringSubmatchIndex(t.Value, -1) {
-			before := strings.ToLower(t.Value[:m[0]])
-			if strings.HasSuffix(before, "within ") || strings.HasSuffix(before, "last ") || strings.HasSuffix(before, "past ") || notExperienceRE.MatchString(t.Value[m[1]:]) {
-				continue
-			}
+		spans = experienceYears(t.Value, spans[:0])
+		for _, m := range spans {
 			out = append(out, yearsAsk{
-				years: parseNumber(t.Value[m[2]:m[3]]),
-				text:  t.Value[m[0]:m[1]],
-				pos:   posAt(t, m[0]),
+				years: parseNumber(t.Value[m.start:m.numEnd]),
+				text:  t.Value[m.start:m.end],
+				pos:   posAt(t, m.start),
 				level: l,
 			})
 		}
@@ -94,8 +83,7 @@ func checkExperienceOrder(env *Env, f *family.Family, r *Reporter) {
 			}
 		}
 		for _, t := range l.Requirements {
-			// noYearsRE needs "experience" after a digit.
-			if !strings.Contains(strings.ToLower(t.Value), "experience") || !strings.ContainsAny(t.Value, "0123456789") {
+			if !mayLackYears(t.Value) {
 				continue
 			}
 			for _, m := range noYearsRE.FindAllStringSubmatchIndex(t.Value, -1) {
@@ -143,15 +131,4 @@ func checkExperienceOrder(env *Env, f *family.Family, r *Reporter) {
 				levelName(l), l.Grade.Value, a.text, most.text, levelName(most.level), most.level.Grade.Value)
 		}
 	}
-}
-
-// mentionsYears reports whether s holds "ye" or "yr" in any case, as every
-// unit yearsRE accepts ("year", "years", "yrs") does.
-func mentionsYears(s string) bool {
-	for i := 0; i+1 < len(s); i++ {
-		if (s[i] == 'y' || s[i] == 'Y') && (s[i+1] == 'r' || s[i+1] == 'R' || s[i+1] == 'e' || s[i+1] == 'E') {
-			return true
-		}
-	}
-	return false
 }

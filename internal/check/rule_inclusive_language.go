@@ -26,36 +26,35 @@ func checkInclusiveLanguage(env *Env, f *family.Family, r *Reporter) {
 	if env.Policy == nil || len(env.Policy.InclusiveLanguage) == 0 {
 		return
 	}
-	terms := compileTerms(env.Policy.InclusiveLanguage)
-	// The text of the whole family, once: a term whose key word the
+	terms, keys := compileTerms(env.Policy.InclusiveLanguage)
+	// One pass over the words of each text: a term whose key word the
 	// family never uses is not looked for in any of its texts, which is
-	// nearly every term of nearly every family.
+	// nearly every term of nearly every family, and a text without a key
+	// word of the family's terms cannot hold one of them.
 	texts := f.TextFields()
-	var all strings.Builder
-	for _, t := range texts {
-		all.WriteString(t.Value)
-		all.WriteByte('\n')
+	var used map[string]bool
+	var withKey []int
+	for i, t := range texts {
+		if keysIn(t.Value, keys, &used) {
+			withKey = append(withKey, i)
+		}
 	}
-	used := keysUsed(strings.ToLower(all.String()), terms)
+	if len(withKey) == 0 {
+		return
+	}
 	var present []compiledTerm
 	for _, ct := range terms {
 		if used[ct.key] {
 			present = append(present, ct)
 		}
 	}
-	if len(present) == 0 {
-		return
-	}
 	terms = present
-	for _, t := range texts {
-		// A text without a term's key word cannot hold the term; only a
-		// text with one is worth blanking out its code and links for.
-		lower := strings.ToLower(t.Value)
-		if !slices.ContainsFunc(terms, func(ct compiledTerm) bool { return containsWord(lower, ct.key) }) {
-			continue
-		}
+	for _, i := range withKey {
+		// Only a text with a key word is worth blanking out its code and
+		// links for.
+		t := texts[i]
 		s := prose(t.Value)
-		lower = strings.ToLower(s)
+		lower := strings.ToLower(s)
 		var taken [][2]int
 		for _, ct := range terms {
 			if !containsWord(lower, ct.key) {
@@ -99,15 +98,17 @@ var termCache struct {
 	sync.Mutex
 	list  []family.Term
 	terms []compiledTerm
+	keys  map[string]bool
 }
 
 // compileTerms returns the patterns of list, longest term first, so that
-// "native English speaker" is reported rather than a shorter term in it.
-func compileTerms(list []family.Term) []compiledTerm {
+// "native English speaker" is reported rather than a shorter term in it,
+// and the set of their key words.
+func compileTerms(list []family.Term) ([]compiledTerm, map[string]bool) {
 	termCache.Lock()
 	defer termCache.Unlock()
 	if len(list) > 0 && len(termCache.list) == len(list) && &termCache.list[0] == &list[0] {
-		return termCache.terms
+		return termCache.terms, termCache.keys
 	}
 	terms := make([]compiledTerm, 0, len(list))
 	for _, t := range list {
@@ -118,8 +119,12 @@ func compileTerms(list []family.Term) []compiledTerm {
 		terms = append(terms, ct)
 	}
 	slices.SortStableFunc(terms, func(a, b compiledTerm) int { return len(b.Term.Term) - len(a.Term.Term) })
-	termCache.list, termCache.terms = list, terms
-	return terms
+	keys := make(map[string]bool, len(terms))
+	for _, ct := range terms {
+		keys[ct.key] = true
+	}
+	termCache.list, termCache.terms, termCache.keys = list, terms, keys
+	return terms, keys
 }
 
 // phrase matches p as a whole word or phrase, ignoring case, with any
@@ -176,32 +181,73 @@ func containsWord(s, w string) bool {
 	}
 }
 
-// keysUsed returns the terms' key words that stand as words in s: one pass
-// over the words of s, each looked up among the keys.
-func keysUsed(s string, terms []compiledTerm) map[string]bool {
-	keys := make(map[string]bool, len(terms))
-	for _, ct := range terms {
-		keys[ct.key] = false
-	}
-	used := map[string]bool{}
+// keysIn reports whether a word of s, in lower case, is one of keys, and
+// adds each such word to *used, which it makes when needed. Words are runs
+// of letters and digits (notWordRune splits them), as in keyWord. A word
+// is lowered on its own, without lowering all of s: unicode.ToLower never
+// turns a letter or digit into another kind of character or back, so the
+// words are those of the lowered text.
+func keysIn(s string, keys map[string]bool, used *map[string]bool) bool {
+	found := false
+	var buf [64]byte
 	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if notWordRune(r) {
+		// Skip to the next word; ASCII byte by byte, as most text is.
+		if c := s[i]; c < utf8.RuneSelf {
+			if !asciiLetter(c) && !isDigit(c) {
+				i++
+				continue
+			}
+		} else if r, n := utf8.DecodeRuneInString(s[i:]); notWordRune(r) {
 			i += n
 			continue
 		}
-		j := i + n
+		j, ascii, upper := i, true, false
 		for j < len(s) {
+			if c := s[j]; c < utf8.RuneSelf {
+				if !asciiLetter(c) && !isDigit(c) {
+					break
+				}
+				upper = upper || 'A' <= c && c <= 'Z'
+				j++
+				continue
+			}
 			r, n := utf8.DecodeRuneInString(s[j:])
 			if notWordRune(r) {
 				break
 			}
+			ascii = false
 			j += n
 		}
-		if _, ok := keys[s[i:j]]; ok {
-			used[s[i:j]] = true
+		w := s[i:j]
+		switch {
+		case !ascii:
+			w = strings.ToLower(w)
+		case upper && len(w) <= len(buf):
+			b := buf[:len(w)]
+			for k := range len(w) {
+				c := w[k]
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				b[k] = c
+			}
+			// Looking up string(b) does not copy it.
+			if keys[string(b)] {
+				w = string(b)
+			} else {
+				w = ""
+			}
+		case upper:
+			w = strings.ToLower(w)
+		}
+		if w != "" && keys[w] {
+			if *used == nil {
+				*used = map[string]bool{}
+			}
+			(*used)[w] = true
+			found = true
 		}
 		i = j
 	}
-	return used
+	return found
 }

@@ -1,9 +1,15 @@
 package check
 
 import (
+	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/jobfam/jobfam/internal/family"
 )
 
 func TestInclusiveLanguage(t *testing.T) {
@@ -58,5 +64,67 @@ func TestInclusiveLanguage(t *testing.T) {
 				t.Errorf("findings mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// refKeysUsed is how the rule found the key words of a family before
+// keysIn: the text lowered as a whole, then split into words.
+func refKeysUsed(lower string, keys map[string]bool) map[string]bool {
+	used := map[string]bool{}
+	for _, w := range strings.FieldsFunc(lower, notWordRune) {
+		if keys[w] {
+			used[w] = true
+		}
+	}
+	return used
+}
+
+// TestKeysIn compares keysIn, which lowers word by word, with lowering the
+// whole text first, on many texts made of the default policy's key words
+// in other cases and of characters that lowering treats apart.
+func TestKeysIn(t *testing.T) {
+	s, err := family.LoadSchema("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, keys := compileTerms(s.Policy.InclusiveLanguage)
+	tokens := []string{" ", "\n", "-", "'", "/", "_", "3", "٣", "é", "É", "ß", "İ", "ǅ", "Ⅰ", "K", "ſ", "\xff", "\xe2\x80",
+		strings.Repeat("A", 70), strings.Repeat("b", 64), "x"}
+	for k := range keys {
+		tokens = append(tokens, k, strings.ToUpper(k), strings.ToUpper(k[:1])+k[1:])
+	}
+	slices.Sort(tokens) // The map's order is random; the texts should not be.
+	rng := rand.New(rand.NewPCG(7, 2026))
+	found := 0
+	var b strings.Builder
+	for range 50_000 {
+		b.Reset()
+		for range 1 + rng.IntN(8) {
+			b.WriteString(tokens[rng.IntN(len(tokens))])
+		}
+		text := b.String()
+		want := refKeysUsed(strings.ToLower(text), keys)
+		var got map[string]bool
+		has := keysIn(text, keys, &got)
+		if got == nil {
+			got = map[string]bool{}
+		}
+		if diff := cmp.Diff(want, got); diff != "" || has != (len(want) > 0) {
+			t.Fatalf("keysIn(%q) = %v, differs from lowering the text first (-want +got):\n%s", text, has, diff)
+		}
+		found += len(want)
+	}
+	if found == 0 {
+		t.Fatal("no text held a key word: the test checks nothing")
+	}
+}
+
+// TestLowerKeepsWords checks what keysIn relies on: lowering a character
+// never makes a letter or digit of another character or the reverse.
+func TestLowerKeepsWords(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if notWordRune(r) != notWordRune(unicode.ToLower(r)) {
+			t.Errorf("%U lowers to %U, which splits words otherwise", r, unicode.ToLower(r))
+		}
 	}
 }

@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,5 +89,47 @@ func TestTemplate(t *testing.T) {
 	}
 	if got := run(t, "template", map[string]string{"families/a/one.cue": fam("One", level("senior", "Senior Engineer", 6, ""), ladder)}); got != nil {
 		t.Errorf("template is off by default, got %q", got)
+	}
+}
+
+// TestPhraseMatcher checks that the prefilter of the template rule's
+// phrases never hides a match of their pattern: on many texts made of the
+// words of the default policy's phrases, in other cases and spellings
+// (Go's case folding makes "ſ" an "s" and the Kelvin sign a "k"), findAll
+// must find what the pattern finds.
+func TestPhraseMatcher(t *testing.T) {
+	s, err := family.LoadSchema("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens := []string{" ", "  ", "\t", "\n", "'", "’", "ſ", "K", "İ", "x", ".", "\xff"}
+	lists := [][]string{s.Policy.Template.Location, s.Policy.Template.Vacancy}
+	for _, list := range lists {
+		for _, p := range list {
+			for _, w := range strings.Fields(p) {
+				tokens = append(tokens, w, strings.ToUpper(w), strings.ReplaceAll(w, "s", "ſ"), strings.ReplaceAll(w, "'", "’"))
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(5, 2026))
+	matched := 0
+	var b strings.Builder
+	for range 50_000 {
+		b.Reset()
+		for range 1 + rng.IntN(10) {
+			b.WriteString(tokens[rng.IntN(len(tokens))])
+		}
+		text := b.String()
+		for _, list := range lists {
+			m := phrasesFor(list)
+			want := m.re.FindAllStringIndex(text, -1)
+			matched += len(want)
+			if diff := cmp.Diff(want, m.findAll(text, strings.ToLower(text))); diff != "" {
+				t.Fatalf("findAll(%q) differs from the pattern (-want +got):\n%s", text, diff)
+			}
+		}
+	}
+	if matched == 0 {
+		t.Fatal("no text matched a phrase: the test checks nothing")
 	}
 }

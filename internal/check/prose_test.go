@@ -1,0 +1,75 @@
+package check
+
+import (
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// refProse is prose as it was before it started the pattern at the first
+// trigger: the pattern over the whole text.
+func refProse(s string) string {
+	if !strings.ContainsAny(s, "`@{<") && !strings.Contains(s, "](") && !strings.Contains(s, "://") && !strings.Contains(s, "www.") {
+		return s
+	}
+	return notProse.ReplaceAllStringFunc(s, func(m string) string {
+		b := []byte(m)
+		for i := range b {
+			if b[i] != '\n' {
+				b[i] = ' '
+			}
+		}
+		return string(b)
+	})
+}
+
+// proseTokens are the pieces of the generated texts: the triggers and
+// parts of every alternative of notProse, and what surrounds them.
+var proseTokens = []string{
+	" ", "\n", "\t", "`", "```", "](", "[a](b)", "[", "]", "(", ")", "http://x.y/z", "https://", "ftp://", "http", "s", "ftp",
+	":", "/", "//", "www.", "www", ".", "a@b.c", "x.y+z@d-e.f", "@", "%", "+", "-", "_", "{{<", "{{%", ">}}", "%}}", "{", "}",
+	"<b>", "</a>", "<", ">", "\"", "word", "Word", "3", "é", "\xff",
+}
+
+// TestProse compares prose with the pattern run over the whole text, on
+// many generated texts and on every line of the corpus when it is there.
+func TestProse(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 2026))
+	var b strings.Builder
+	for range 100_000 {
+		b.Reset()
+		for range 1 + rng.IntN(12) {
+			b.WriteString(proseTokens[rng.IntN(len(proseTokens))])
+		}
+		if s := b.String(); prose(s) != refProse(s) {
+			t.Fatalf("prose(%q) = %q, want %q", s, prose(s), refProse(s))
+		}
+	}
+	dir := filepath.Join("..", "..", "..", "shared", "corpus", "gitlab-handbook")
+	if _, err := os.Stat(dir); err != nil {
+		t.Logf("no corpus: %v", err)
+		return
+	}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(path) != ".md" {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		// Whole pages too, for fenced code across lines.
+		for _, s := range append(strings.Split(string(src), "\n"), string(src)) {
+			if prose(s) != refProse(s) {
+				t.Fatalf("%s: prose(%q) differs from the pattern over the whole text", path, s)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
