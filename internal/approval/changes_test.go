@@ -1,48 +1,14 @@
 package approval
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/jobfam/jobfam/internal/famdiff"
-	"github.com/jobfam/jobfam/internal/family"
+	"github.com/jobfam/jobfam/internal/family/familytest"
 )
-
-// load writes files (family id -> CUE source) into a temporary folder and
-// loads them with the embedded schema, as the commands do.
-func load(t *testing.T, files map[string]string) []*family.Family {
-	t.Helper()
-	if len(files) == 0 {
-		return nil
-	}
-	dir := t.TempDir()
-	for id, src := range files {
-		p := filepath.Join(dir, filepath.FromSlash(id)+".cue")
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	s, err := family.LoadSchema("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := family.Load(context.Background(), dir, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Families) != len(files) || len(res.Findings) > 0 {
-		t.Fatalf("loaded %d families of %d: %v", len(res.Families), len(files), res.Findings)
-	}
-	return res.Families
-}
 
 const payroll = `
 title: "Payroll"
@@ -198,7 +164,7 @@ func TestChangesFamilies(t *testing.T) {
 				}
 				return map[string]string{id: src}
 			}
-			diffs := famdiff.Families(load(t, files(tt.old(t))), load(t, files(tt.new(t))))
+			diffs := famdiff.Families(familytest.Load(t, files(tt.old(t))), familytest.Load(t, files(tt.new(t))))
 			got, err := Changes(diffs, nil, nil)
 			if err != nil {
 				t.Fatalf("Changes: %v", err)

@@ -2,7 +2,6 @@ package famdiff
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -11,41 +10,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/jobfam/jobfam/internal/family"
+	"github.com/jobfam/jobfam/internal/family/familytest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// load writes files (family id -> CUE source) into a temporary folder and
-// loads them with the embedded schema, as the command does.
-func load(t *testing.T, files map[string]string) []*family.Family {
-	t.Helper()
-	if len(files) == 0 {
-		return nil
-	}
-	dir := t.TempDir()
-	for id, src := range files {
-		p := filepath.Join(dir, filepath.FromSlash(id)+".cue")
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	s, err := family.LoadSchema("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := family.Load(context.Background(), dir, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Families) != len(files) || len(res.Findings) > 0 {
-		t.Fatalf("loaded %d families of %d: %v", len(res.Families), len(files), res.Findings)
-	}
-	return res.Families
-}
 
 const payroll = `
 title: "Payroll"
@@ -211,7 +179,7 @@ sections: [{heading: "Benefits", body: "New body."}, {heading: "Fresh", body: "y
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Families(load(t, tt.old), load(t, tt.new))
+			got := Families(familytest.Load(t, tt.old), familytest.Load(t, tt.new))
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("Families mismatch (-want +got):\n%s", diff)
 			}
@@ -350,7 +318,7 @@ sections: [{heading: "Benefits", body: "New body."}]`}},
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := Markdown(&buf, Families(load(t, tt.old), load(t, tt.new))); err != nil {
+			if err := Markdown(&buf, Families(familytest.Load(t, tt.old), familytest.Load(t, tt.new))); err != nil {
 				t.Fatal(err)
 			}
 			got := buf.String()
