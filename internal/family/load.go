@@ -312,12 +312,10 @@ func (w *worker) check(f file, visit Visit, memo Memo) (loaded, error) {
 			return l, nil
 		}
 	}
-	// The CUE context is made only when a file needs it: a run that finds
-	// every file in the memo builds no schema.
-	if err := w.ensure(); err != nil {
+	l, err := w.load(f, src)
+	if err != nil {
 		return loaded{}, err
 	}
-	l = w.load(f, src)
 	if l.family != nil {
 		if visit != nil {
 			found, silenced := visit(l.family)
@@ -471,7 +469,7 @@ func fileFinding(path string, line, col int, format string, args ...any) loaded 
 
 // load checks the file f, whose source readFile returned, in the worker's
 // CUE context.
-func (w *worker) load(f file, src []byte) loaded {
+func (w *worker) load(f file, src []byte) (loaded, error) {
 	var out loaded
 	switch CheckID(f.id) {
 	case IDInvalid:
@@ -497,22 +495,30 @@ func (w *worker) load(f file, src []byte) loaded {
 			Severity: diag.Error,
 			Message:  fmt.Sprintf(format, args...) + syntaxHint(format),
 		})
-		return out
+		return out, nil
 	}
 	b := builder{file: f.path}
 	root := b.fileNode(ast)
 	if len(b.findings) > 0 {
 		out.findings = append(out.findings, b.findings...)
-		return out
+		return out, nil
 	}
 	out.findings = append(out.findings, b.repeated...)
-	v := w.def.Unify(w.ctx.BuildFile(ast))
-	if err := v.Validate(); err != nil {
-		out.findings = append(out.findings, translate(err, f.path, root, w.shape, &w.schema.Policy, w.schema.Source != embedded)...)
+	if !w.schema.surelyValid(&b, root) {
+		// The CUE context is made only when a file needs it: a run whose
+		// files all pass the precheck, or come from the memo, builds no
+		// schema.
+		if err := w.ensure(); err != nil {
+			return loaded{}, err
+		}
+		v := w.def.Unify(w.ctx.BuildFile(ast))
+		if err := v.Validate(); err != nil {
+			out.findings = append(out.findings, translate(err, f.path, root, w.shape, &w.schema.Policy, w.schema.Source != embedded)...)
+		}
 	}
 	out.family = newFamily(f.id, f.path, root, &w.schema.Policy)
 	out.family.Suppressions = b.suppressions(ast)
-	return out
+	return out, nil
 }
 
 // syntaxHint explains the parser's message for the mistakes people editing

@@ -112,6 +112,8 @@ type Schema struct {
 	// bytes: what the outcome of checking a family depends on, besides the
 	// family and jobfam.
 	digest [sha256.Size]byte
+	// pre accepts most families without evaluating them in CUE.
+	pre *precheck
 }
 
 // Digest is a SHA-256 digest of where the schema came from and of its
@@ -146,6 +148,7 @@ func LoadSchema(dir string) (*Schema, error) {
 		return nil, fmt.Errorf("read schema %s: no .cue files", source)
 	}
 	s := &Schema{Source: source}
+	var parsed []*ast.File
 	for _, name := range names {
 		display := name
 		if dir != "" {
@@ -167,12 +170,15 @@ func LoadSchema(dir string) (*Schema, error) {
 			return nil, err
 		}
 		s.files = append(s.files, schemaFile{name: display, src: src})
+		parsed = append(parsed, f)
 	}
 	s.digest = digestSchema(source, s.files)
-	v, err := s.build(newContext())
+	ctx := newContext()
+	v, err := s.build(ctx)
 	if err != nil {
 		return nil, err
 	}
+	s.pre = newPrecheck(ctx, v, parsed)
 	pv := v.LookupPath(cue.ParsePath("policy"))
 	if !pv.Exists() {
 		return nil, fmt.Errorf("schema %s declares no policy: add policy.cue", source)
