@@ -262,13 +262,13 @@ type cond interface {
 }
 
 type (
-	allOf   []cond
-	anyOf   []cond
-	kindIs  cue.Kind
-	strIs   string
-	boolIs  bool
-	nullIs  struct{}
-	intCmp  struct {
+	allOf  []cond
+	anyOf  []cond
+	kindIs cue.Kind
+	strIs  string
+	boolIs bool
+	nullIs struct{}
+	intCmp struct {
 		op token.Token
 		v  int64
 	}
@@ -297,10 +297,10 @@ func (c anyOf) holds(n *Node) bool {
 	return false
 }
 
-func (c kindIs) holds(n *Node) bool  { return cue.Kind(c)&cueKind(n) != 0 }
-func (c strIs) holds(n *Node) bool   { return n.Kind == KindString && n.Str == string(c) }
-func (c boolIs) holds(n *Node) bool  { return n.Kind == KindBool && n.Bool == bool(c) }
-func (nullIs) holds(n *Node) bool    { return n.Kind == KindNull }
+func (c kindIs) holds(n *Node) bool   { return cue.Kind(c)&cueKind(n) != 0 }
+func (c strIs) holds(n *Node) bool    { return n.Kind == KindString && n.Str == string(c) }
+func (c boolIs) holds(n *Node) bool   { return n.Kind == KindBool && n.Bool == bool(c) }
+func (nullIs) holds(n *Node) bool     { return n.Kind == KindNull }
 func (c strNotEq) holds(n *Node) bool { return n.Kind == KindString && n.Str != string(c) }
 
 func (c matches) holds(n *Node) bool {
