@@ -481,6 +481,15 @@ func (w *worker) load(f file, src []byte) (loaded, error) {
 			"family file is not in a department folder: move it to a folder named for its department, like %q",
 			"finance/"+f.id+".cue").findings
 	}
+	// Most files are read and accepted without CUE's parser or evaluator;
+	// any other is taken through both, which also word its errors.
+	b := builder{file: f.path}
+	if root, sups, ok := b.fastParse(string(src)); ok && w.schema.surelyValid(&b, root) {
+		out.family = newFamily(f.id, f.path, root, &w.schema.Policy)
+		out.family.Suppressions = sups
+		return out, nil
+	}
+	b = builder{file: f.path}
 	ast, err := parser.ParseFile(f.path, src, parser.ParseComments)
 	if err != nil {
 		// Only the first syntax error is reported: the parser's later
@@ -497,7 +506,6 @@ func (w *worker) load(f file, src []byte) (loaded, error) {
 		})
 		return out, nil
 	}
-	b := builder{file: f.path}
 	root := b.fileNode(ast)
 	if len(b.findings) > 0 {
 		out.findings = append(out.findings, b.findings...)

@@ -2,6 +2,7 @@ package family
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/jobfam/jobfam/internal/diag"
 )
@@ -50,8 +51,31 @@ type Suppression struct {
 }
 
 // Header returns the parts of f that rules across the repository compare.
+//
+// The header is kept while the rest of the family is let go, so it holds
+// copies of its strings: the family's strings share the memory of its
+// file's source, which would otherwise stay with every header.
 func (f *Family) Header() Header {
-	return Header{ID: f.ID, File: f.File, Title: f.Title, Aliases: f.Aliases, PendingLinks: f.PendingLinks}
+	h := Header{ID: f.ID, File: f.File, Title: detach(f.Title)}
+	for _, a := range f.Aliases {
+		h.Aliases = append(h.Aliases, detach(a))
+	}
+	for _, l := range f.PendingLinks {
+		l.ID, l.Path, l.Silenced = strings.Clone(l.ID), strings.Clone(l.Path), strings.Clone(l.Silenced)
+		h.PendingLinks = append(h.PendingLinks, l)
+	}
+	return h
+}
+
+// detach copies t and its Node, a string, so that they share no memory
+// with the family's source.
+func detach(t Text) Text {
+	if t.Node == nil {
+		return Text{Value: strings.Clone(t.Value)}
+	}
+	n := *t.Node
+	n.Str, n.Raw = strings.Clone(n.Str), strings.Clone(n.Raw)
+	return Text{Value: strings.Clone(t.Value), Node: &n}
 }
 
 // Level is one level of a family.

@@ -1,7 +1,8 @@
 package family
 
 import (
-	"strings"
+	"cmp"
+	"slices"
 
 	"cuelang.org/go/cue/ast"
 )
@@ -22,16 +23,17 @@ func (b *builder) suppressions(f *ast.File) []Suppression {
 					continue
 				}
 				seen[c] = true
-				text := strings.TrimSpace(strings.TrimPrefix(c.Text, "//"))
-				rest, ok := strings.CutPrefix(text, suppressionPrefix)
-				if !ok || (rest != "" && rest[0] != ' ' && rest[0] != '\t') {
-					continue
+				if s, ok := suppressionIn(c.Text, b.pos(c.Pos())); ok {
+					out = append(out, s)
 				}
-				rule, reason, _ := strings.Cut(strings.TrimSpace(rest), " ")
-				out = append(out, Suppression{Pos: b.pos(c.Pos()), Rule: rule, Reason: strings.TrimSpace(reason)})
 			}
 		}
 		return true
 	}, nil)
+	// The walk meets comments in the order of the nodes they belong to;
+	// the order of the file is the one fastParse reads them in.
+	slices.SortStableFunc(out, func(a, b Suppression) int {
+		return cmp.Or(cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Col, b.Pos.Col))
+	})
 	return out
 }
