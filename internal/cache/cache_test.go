@@ -278,3 +278,19 @@ func BenchmarkGet(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPut measures writing new entries like a family's: the cost a
+// cold run adds per family. Each iteration writes an entry of its own key,
+// as a cold run does, into one folder.
+func BenchmarkPut(b *testing.B) {
+	s, err := Open(b.TempDir(), []byte("build"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	o := outcome(1)
+	i := 0
+	for b.Loop() {
+		i++
+		s.Put(key(i), o)
+	}
+}
