@@ -26,7 +26,7 @@ func checkInclusiveLanguage(env *Env, f *family.Family, r *Reporter) {
 	if env.Policy == nil || len(env.Policy.InclusiveLanguage) == 0 {
 		return
 	}
-	terms, keys := compileTerms(env.Policy.InclusiveLanguage)
+	terms, keys, filter := compileTerms(env.Policy.InclusiveLanguage)
 	// One pass over the words of each text: a term whose key word the
 	// family never uses is not looked for in any of its texts, which is
 	// nearly every term of nearly every family, and a text without a key
@@ -35,7 +35,7 @@ func checkInclusiveLanguage(env *Env, f *family.Family, r *Reporter) {
 	var used map[string]bool
 	var withKey []int
 	for i, t := range texts {
-		if keysIn(t.Value, keys, &used) {
+		if keysIn(t.Value, keys, filter, &used) {
 			withKey = append(withKey, i)
 		}
 	}
@@ -97,18 +97,19 @@ type compiledTerm struct {
 var termCache struct {
 	sync.Mutex
 	list  []family.Term
-	terms []compiledTerm
-	keys  map[string]bool
+	terms  []compiledTerm
+	keys   map[string]bool
+	filter *wordFilter
 }
 
 // compileTerms returns the patterns of list, longest term first, so that
 // "native English speaker" is reported rather than a shorter term in it,
-// and the set of their key words.
-func compileTerms(list []family.Term) ([]compiledTerm, map[string]bool) {
+// and the set of their key words with its filter.
+func compileTerms(list []family.Term) ([]compiledTerm, map[string]bool, *wordFilter) {
 	termCache.Lock()
 	defer termCache.Unlock()
 	if len(list) > 0 && len(termCache.list) == len(list) && &termCache.list[0] == &list[0] {
-		return termCache.terms, termCache.keys
+		return termCache.terms, termCache.keys, termCache.filter
 	}
 	terms := make([]compiledTerm, 0, len(list))
 	for _, t := range list {
@@ -123,8 +124,9 @@ func compileTerms(list []family.Term) ([]compiledTerm, map[string]bool) {
 	for _, ct := range terms {
 		keys[ct.key] = true
 	}
-	termCache.list, termCache.terms, termCache.keys = list, terms, keys
-	return terms, keys
+	filter := newWordFilter(keys)
+	termCache.list, termCache.terms, termCache.keys, termCache.filter = list, terms, keys, filter
+	return terms, keys, filter
 }
 
 // phrase matches p as a whole word or phrase, ignoring case, with any
@@ -186,8 +188,9 @@ func containsWord(s, w string) bool {
 // of letters and digits (notWordRune splits them), as in keyWord. A word
 // is lowered on its own, without lowering all of s: unicode.ToLower never
 // turns a letter or digit into another kind of character or back, so the
-// words are those of the lowered text.
-func keysIn(s string, keys map[string]bool, used *map[string]bool) bool {
+// words are those of the lowered text. filter, keys' filter, turns most
+// words away before they are lowered and looked up.
+func keysIn(s string, keys map[string]bool, filter *wordFilter, used *map[string]bool) bool {
 	found := false
 	var buf [64]byte
 	for i := 0; i < len(s); {
@@ -220,6 +223,8 @@ func keysIn(s string, keys map[string]bool, used *map[string]bool) bool {
 		}
 		w := s[i:j]
 		switch {
+		case ascii && !filter.mayHold(w):
+			w = ""
 		case !ascii:
 			w = strings.ToLower(w)
 		case upper && len(w) <= len(buf):

@@ -38,11 +38,14 @@ func checkSpelling(env *Env, f *family.Family, r *Reporter) {
 				break
 			}
 			start = off + len(word)
+			if !dict.filter.mayHold(word) {
+				continue
+			}
 			lower := word
 			if hasUpper(word) {
 				lower = strings.ToLower(word)
 			}
-			corrected, ok := dict[lower]
+			corrected, ok := dict.words[lower]
 			if !ok || strings.ToUpper(word) == word {
 				// Not a known misspelling, or an acronym such as "OMRE".
 				continue
@@ -107,15 +110,21 @@ func isLetterAt(s string, i int) bool {
 // dictionaries caches the misspelling -> correction map by the policy's
 // word list: misspell's default list has tens of thousands of entries, and
 // every family needs it.
-var dictionaries sync.Map // string -> map[string]string
+var dictionaries sync.Map // string -> *spellings
+
+// spellings maps misspellings in lower case to their corrections.
+type spellings struct {
+	words  map[string]string
+	filter *wordFilter
+}
 
 // dictionary returns misspell's default list plus words, keyed by the
-// misspelling in lower case. Looking up whole words in a map is what
+// misspelling in lower case, and its filter. Looking up whole words in a map is what
 // "whole words only" means, and it is far faster than misspell's own
 // replacer, which matches inside words and then checks each candidate
 // with regular expressions. A word of the policy replaces misspell's own
 // correction of that word.
-func dictionary(words map[string]string) map[string]string {
+func dictionary(words map[string]string) *spellings {
 	keys := make([]string, 0, len(words))
 	for k := range words {
 		keys = append(keys, k)
@@ -126,7 +135,7 @@ func dictionary(words map[string]string) map[string]string {
 		key.WriteString(k + "\x00" + words[k] + "\x00")
 	}
 	if d, ok := dictionaries.Load(key.String()); ok {
-		return d.(map[string]string)
+		return d.(*spellings)
 	}
 	d := make(map[string]string, len(misspell.DictMain)/2+len(words))
 	for i := 0; i+1 < len(misspell.DictMain); i += 2 {
@@ -135,8 +144,8 @@ func dictionary(words map[string]string) map[string]string {
 	for k, v := range words {
 		d[strings.ToLower(k)] = v
 	}
-	got, _ := dictionaries.LoadOrStore(key.String(), d)
-	return got.(map[string]string)
+	got, _ := dictionaries.LoadOrStore(key.String(), &spellings{d, newWordFilter(d)})
+	return got.(*spellings)
 }
 
 func hasUpper(s string) bool {
