@@ -96,7 +96,7 @@ type compiledTerm struct {
 // policy.
 var termCache struct {
 	sync.Mutex
-	list  []family.Term
+	list   []family.Term
 	terms  []compiledTerm
 	keys   map[string]bool
 	filter *wordFilter
