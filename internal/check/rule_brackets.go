@@ -1,7 +1,9 @@
 package check
 
 import (
+	"iter"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jobfam/jobfam/internal/diag"
 	"github.com/jobfam/jobfam/internal/family"
@@ -15,6 +17,9 @@ var ruleBrackets = &Rule{
 }
 
 var closerOf = map[rune]rune{'(': ')', '[': ']', '{': '}', '“': '”'}
+
+// bracketBytes are the bytes that start a character the rule reads.
+var bracketBytes = [256]bool{'(': true, ')': true, '[': true, ']': true, '{': true, '}': true, '`': true, '"': true, 0xE2: true} // 0xE2 starts “ and ”.
 
 // checkBrackets reads each text field on its own: a bracket opened in one
 // bullet and closed in another is a mistake in both. Inline code is
@@ -34,7 +39,7 @@ func checkBracketText(t family.Text, r *Reporter) {
 	straight := -1 // byte offset of an unpaired straight double quote
 	s := t.Value
 	inCode := false
-	for i, c := range s {
+	for i, c := range bracketRunes(s) {
 		if c == '`' {
 			inCode = !inCode
 			continue
@@ -79,6 +84,30 @@ func checkBracketText(t family.Text, r *Reporter) {
 	}
 	if straight >= 0 {
 		r.Report(posAt(t, straight), "the quote at %q is never closed: add the closing quote or remove this one", excerpt(s, straight))
+	}
+}
+
+// bracketRunes yields the characters of s that the rule reads, with their
+// offsets, as ranging over s would. It goes byte by byte to the next one:
+// an ASCII character, or a curly double quote, whose first byte is never
+// inside another UTF-8 sequence.
+func bracketRunes(s string) iter.Seq2[int, rune] {
+	return func(yield func(int, rune) bool) {
+		for i := 0; i < len(s); i++ {
+			b := s[i]
+			if !bracketBytes[b] {
+				continue
+			}
+			c := rune(b)
+			if b >= utf8.RuneSelf {
+				if c, _ = utf8.DecodeRuneInString(s[i:]); c != '“' && c != '”' {
+					continue
+				}
+			}
+			if !yield(i, c) {
+				return
+			}
+		}
 	}
 }
 

@@ -1,6 +1,8 @@
 package check
 
 import (
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -65,5 +67,35 @@ func TestBrackets(t *testing.T) {
 				t.Errorf("findings mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestBracketRunes compares bracketRunes, which skips byte by byte, with
+// ranging over the runes of texts that mix the characters the rule reads
+// with other text, multi-byte characters and broken UTF-8.
+func TestBracketRunes(t *testing.T) {
+	tokens := []string{"(", ")", "[", "]", "{", "}", "`", `"`, "“", "”", "‘", "’", "—", "é", "a", " ", "\n",
+		"\xe2", "\xe2\x80", "\x80", "\xf0\x9f", "\xf0\x9f\x98\x80", "\xff"}
+	read := map[rune]bool{'(': true, ')': true, '[': true, ']': true, '{': true, '}': true, '`': true, '"': true, '“': true, '”': true}
+	rng := rand.New(rand.NewPCG(12, 2026))
+	var b strings.Builder
+	for range 20_000 {
+		b.Reset()
+		for range rng.IntN(10) {
+			b.WriteString(tokens[rng.IntN(len(tokens))])
+		}
+		s := b.String()
+		var want, got [][2]int
+		for i, c := range s {
+			if read[c] {
+				want = append(want, [2]int{i, int(c)})
+			}
+		}
+		for i, c := range bracketRunes(s) {
+			got = append(got, [2]int{i, int(c)})
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("bracketRunes(%q) (-want +got):\n%s", s, diff)
+		}
 	}
 }

@@ -204,13 +204,14 @@ func keysIn(s string, keys map[string]bool, filter *wordFilter, used *map[string
 			i += n
 			continue
 		}
-		j, ascii, upper := i, true, false
+		j, ascii, upper, h := i, true, false, hashStart
 		for j < len(s) {
 			if c := s[j]; c < utf8.RuneSelf {
 				if !asciiLetter(c) && !isDigit(c) {
 					break
 				}
 				upper = upper || 'A' <= c && c <= 'Z'
+				h = foldByte(h, c)
 				j++
 				continue
 			}
@@ -223,7 +224,7 @@ func keysIn(s string, keys map[string]bool, filter *wordFilter, used *map[string
 		}
 		w := s[i:j]
 		switch {
-		case ascii && !filter.mayHold(w):
+		case ascii && !filter.mayHoldHash(h):
 			w = ""
 		case !ascii:
 			w = strings.ToLower(w)

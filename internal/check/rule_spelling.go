@@ -33,12 +33,12 @@ func checkSpelling(env *Env, f *family.Family, r *Reporter) {
 	for _, t := range f.TextFields() {
 		s := prose(t.Value)
 		for start := 0; start < len(s); {
-			word, off := nextWord(s, start)
+			word, off, h, ascii := nextWord(s, start)
 			if word == "" {
 				break
 			}
 			start = off + len(word)
-			if !dict.filter.mayHold(word) {
+			if ascii && !dict.filter.mayHoldHash(h) {
 				continue
 			}
 			lower := word
@@ -61,8 +61,9 @@ func checkSpelling(env *Env, f *family.Family, r *Reporter) {
 
 // nextWord returns the first word of s at or after byte offset from, and
 // its offset: a run of letters, with apostrophes inside it ("doesnt" and
-// "doesn't" are both words).
-func nextWord(s string, from int) (string, int) {
+// "doesn't" are both words). It also tells whether the word is ASCII and,
+// if so, its foldHash, computed as it reads the word.
+func nextWord(s string, from int) (w string, off int, h uint64, ascii bool) {
 	i := from
 	for i < len(s) {
 		if c := s[i]; c < utf8.RuneSelf {
@@ -79,10 +80,12 @@ func nextWord(s string, from int) (string, int) {
 		i += n
 	}
 	j := i
+	h, ascii = hashStart, true
 	for j < len(s) {
 		if c := s[j]; c < utf8.RuneSelf {
 			// ASCII, byte by byte: most text is.
 			if asciiLetter(c) || (c == '\'' && j > i && j+1 < len(s) && isLetterAt(s, j+1)) {
+				h = foldByte(h, c)
 				j++
 				continue
 			}
@@ -92,9 +95,10 @@ func nextWord(s string, from int) (string, int) {
 		if !unicode.IsLetter(r) {
 			break
 		}
+		ascii = false
 		j += n
 	}
-	return s[i:j], i
+	return s[i:j], i, h, ascii
 }
 
 func asciiLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }

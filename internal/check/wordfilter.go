@@ -23,7 +23,7 @@ func newWordFilter[V any](set map[string]V) *wordFilter {
 	f := &wordFilter{bits: make([]uint64, 1<<filterBits/64)}
 	for w := range set {
 		if isASCII(w) {
-			h := foldHash(w)
+			h := foldHash(w) >> (64 - filterBits)
 			f.bits[h/64] |= 1 << (h % 64)
 		}
 	}
@@ -33,24 +33,33 @@ func newWordFilter[V any](set map[string]V) *wordFilter {
 // mayHold reports whether w, in any case, may be in the set: false only
 // when w is ASCII and its lower case surely is not.
 func (f *wordFilter) mayHold(w string) bool {
-	if !isASCII(w) {
-		return true
-	}
-	h := foldHash(w)
+	return !isASCII(w) || f.mayHoldHash(foldHash(w))
+}
+
+// mayHoldHash is mayHold for an ASCII word whose foldHash is h, for the
+// scanners that hash a word as they read it.
+func (f *wordFilter) mayHoldHash(h uint64) bool {
+	h >>= 64 - filterBits
 	return f.bits[h/64]&(1<<(h%64)) != 0
 }
 
-// foldHash hashes the ASCII lower case of w (FNV-1a) to filterBits bits.
+// foldHash hashes the ASCII lower case of w: FNV-1a, a byte at a time, so
+// that a scanner can compute it with foldByte as it reads.
 func foldHash(w string) uint64 {
-	h := uint64(14695981039346656037)
+	h := hashStart
 	for i := 0; i < len(w); i++ {
-		c := w[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		h = (h ^ uint64(c)) * 1099511628211
+		h = foldByte(h, w[i])
 	}
-	return h >> (64 - filterBits)
+	return h
+}
+
+const hashStart uint64 = 14695981039346656037
+
+func foldByte(h uint64, c byte) uint64 {
+	if 'A' <= c && c <= 'Z' {
+		c += 'a' - 'A'
+	}
+	return (h ^ uint64(c)) * 1099511628211
 }
 
 func isASCII(s string) bool {
