@@ -144,15 +144,17 @@ func dupExtended(r *Reporter, byID map[string]*family.Level, keys itemKeys, l *f
 // itemKey compares bullets as a reader would: ignoring case, spacing and
 // the punctuation that ends them.
 func itemKey(s string) string {
-	// One pass and one allocation, with ASCII handled byte by byte: the
-	// rule keys every bullet of every family, so this is most of its time.
+	// One pass and one allocation, copying runs of plain ASCII at once:
+	// the rule keys every bullet of every family, so this is most of its
+	// time.
 	b := make([]byte, 0, len(s))
 	space := false
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c < utf8.RuneSelf {
-			i++
-			if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' {
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			i += n
+			if unicode.IsSpace(r) {
 				space = len(b) > 0
 				continue
 			}
@@ -160,26 +162,60 @@ func itemKey(s string) string {
 				b = append(b, ' ')
 				space = false
 			}
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			b = append(b, c)
+			b = utf8.AppendRune(b, unicode.ToLower(r))
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		i += n
-		if unicode.IsSpace(r) {
+		switch keyClass[c] {
+		case keySpace:
 			space = len(b) > 0
+			i++
 			continue
+		case keyUpper:
+			c += 'a' - 'A'
 		}
 		if space {
 			b = append(b, ' ')
 			space = false
 		}
-		b = utf8.AppendRune(b, unicode.ToLower(r))
+		b = append(b, c)
+		// The plain bytes that follow, and single spaces between them,
+		// stay as they are.
+		j := i + 1
+		for j < len(s) {
+			if keyClass[s[j]] == keyPlain {
+				j++
+			} else if s[j] == ' ' && j+1 < len(s) && keyClass[s[j+1]] == keyPlain {
+				j += 2
+			} else {
+				break
+			}
+		}
+		b = append(b, s[i+1:j]...)
+		i = j
 	}
 	return strings.TrimRight(string(b), ".,;:!? ")
 }
+
+// Classes of bytes for itemKey. Bytes beyond ASCII are keyOther.
+const (
+	keyPlain = iota
+	keySpace
+	keyUpper
+	keyOther
+)
+
+var keyClass = func() (k [256]uint8) {
+	for c := utf8.RuneSelf; c < 256; c++ {
+		k[c] = keyOther
+	}
+	for _, c := range " \t\n\r\v\f" {
+		k[c] = keySpace
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		k[c] = keyUpper
+	}
+	return k
+}()
 
 // shorten keeps quoted bullets in findings readable.
 func shorten(s string) string {

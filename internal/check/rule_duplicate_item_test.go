@@ -1,7 +1,9 @@
 package check
 
 import (
+	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -83,5 +85,26 @@ hiringProcess: steps: ["Screening call with a recruiter"]
 				t.Errorf("findings mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestItemKey compares itemKey, one pass byte by byte, with what it
+// means: the text lowered, its runs of spaces made one, without the
+// spaces and punctuation that end it.
+func TestItemKey(t *testing.T) {
+	tokens := []string{"A", "b", "Z", "é", "É", "İ", "Ⱥ", "ß", " ", "  ", "\t", "\n", "\u00a0", "\u2003", ".", "!", "?", ",", ";", ":", "'", "-", "1",
+		"\xff", "\xe2\x80", "\xf0\x9f\x98\x80"}
+	rng := rand.New(rand.NewPCG(3, 2026))
+	var b strings.Builder
+	for range 50_000 {
+		b.Reset()
+		for range rng.IntN(12) {
+			b.WriteString(tokens[rng.IntN(len(tokens))])
+		}
+		s := b.String()
+		want := strings.TrimRight(strings.Join(strings.Fields(strings.ToLower(s)), " "), ".,;:!? ")
+		if got := itemKey(s); got != want {
+			t.Fatalf("itemKey(%q) = %q, want %q", s, got, want)
+		}
 	}
 }

@@ -101,7 +101,10 @@ func nextWord(s string, from int) (w string, off int, h uint64, ascii bool) {
 	return s[i:j], i, h, ascii
 }
 
-func asciiLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+// asciiLetter reports whether c is an ASCII letter: setting bit 5 makes an
+// upper-case letter lower case, and one comparison of unsigned bytes then
+// tests the range, in the loops that read every byte of every text.
+func asciiLetter(c byte) bool { return (c|0x20)-'a' < 26 }
 
 func isLetterAt(s string, i int) bool {
 	if s[i] < utf8.RuneSelf {

@@ -56,11 +56,20 @@ func foldHash(w string) uint64 {
 const hashStart uint64 = 14695981039346656037
 
 func foldByte(h uint64, c byte) uint64 {
-	if 'A' <= c && c <= 'Z' {
-		c += 'a' - 'A'
-	}
-	return (h ^ uint64(c)) * 1099511628211
+	return (h ^ uint64(lowerASCII[c])) * 1099511628211
 }
+
+// lowerASCII maps ASCII capitals to small letters and every other byte to
+// itself.
+var lowerASCII = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = byte(c) + 'a' - 'A'
+	}
+	return t
+}()
 
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {

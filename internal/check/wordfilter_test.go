@@ -36,3 +36,17 @@ func TestWordFilter(t *testing.T) {
 		t.Errorf("filter lets through %d of %d words that are not in the set, want under a tenth", hits, n)
 	}
 }
+
+// TestASCIILetter checks the one comparison asciiLetter makes against the
+// two ranges it stands for, on every byte.
+func TestASCIILetter(t *testing.T) {
+	for c := range 256 {
+		b := byte(c)
+		if want := 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'; asciiLetter(b) != want {
+			t.Errorf("asciiLetter(%#x) = %v, want %v", b, !want, want)
+		}
+		if want := strings.ToLower(string(rune(b)))[0]; b < 0x80 && lowerASCII[b] != want {
+			t.Errorf("lowerASCII[%#x] = %#x, want %#x", b, lowerASCII[b], want)
+		}
+	}
+}

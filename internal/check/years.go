@@ -36,9 +36,10 @@ func experienceYears(s string, out []yearsSpan) []yearsSpan {
 	}
 	for i := 0; i < len(s); {
 		c := s[i]
-		// A number starts with a digit or a letter, or with "ſ", which
-		// case folding makes an "s": "ſix" is "six".
-		if (isDigit(c) || asciiLetter(c) || c == 0xC5) && asciiBoundary(s, i) {
+		// A number starts with a digit, with the first letter of a number
+		// word in either case, or with "ſ", which case folding makes an
+		// "s": "ſix" is "six".
+		if numberStarts[c] && asciiBoundary(s, i) {
 			if numEnd, end, ok := yearsAt(s, i); ok {
 				if !lowerHasSuffix(s[:i], "within ") && !lowerHasSuffix(s[:i], "last ") && !lowerHasSuffix(s[:i], "past ") && !notExperience(s[end:]) {
 					out = append(out, yearsSpan{start: i, numEnd: numEnd, end: end})
@@ -51,6 +52,18 @@ func experienceYears(s string, out []yearsSpan) []yearsSpan {
 	}
 	return out
 }
+
+// numberStarts holds the bytes a number may start with.
+var numberStarts = func() (b [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		b[c] = true
+	}
+	for _, w := range numberWords {
+		b[w[0]], b[w[0]-'a'+'A'] = true, true
+	}
+	b["ſ"[0]] = true
+	return b
+}()
 
 // yearsAt matches a statement of years at s[i:], trying the alternatives in
 // the order the expression does and taking the first that leads to a
