@@ -269,7 +269,7 @@ func (p *fastParser) value(depth int) *Node {
 		if !ok {
 			return nil
 		}
-		s, err := literal.Unquote(raw)
+		s, err := unquote(raw)
 		if err != nil {
 			return nil
 		}
@@ -328,6 +328,17 @@ func (p *fastParser) number(n *Node) *Node {
 // quoted reads a double-quoted string literal, single-line or """
 // multi-line, and returns it as written. An interpolation, "\(", is not
 // plain data, and is left to CUE.
+// unquote is literal.Unquote, without its check of every character when
+// a one-line string holds no escape: the text between the quotes is then
+// the value, since the source was checked for NUL bytes and invalid UTF-8
+// before parsing began (literal.Unquote's other reasons to look closer).
+func unquote(raw string) (string, error) {
+	if len(raw) >= 2 && !strings.HasPrefix(raw, `"""`) && strings.IndexByte(raw, '\\') < 0 {
+		return raw[1 : len(raw)-1], nil
+	}
+	return literal.Unquote(raw)
+}
+
 func (p *fastParser) quoted() (string, bool) {
 	start := p.i
 	multi := strings.HasPrefix(p.src[p.i:], `"""`)
@@ -359,6 +370,13 @@ func (p *fastParser) quoted() (string, bool) {
 				return p.src[start:p.i], true
 			}
 			if strings.HasPrefix(p.src[p.i:], `"""`) {
+				// Only spaces and tabs may come before the closing
+				// quotes on their line; CUE's reading of anything else
+				// (a form feed, say) is left to CUE.
+				line := p.src[strings.LastIndexByte(p.src[:p.i], '\n')+1 : p.i]
+				if strings.Trim(line, " \t") != "" {
+					return "", false
+				}
 				p.i += 3
 				return p.src[start:p.i], true
 			}
