@@ -57,13 +57,26 @@ func prose(s string) string {
 // alternative of notProse needs: a backtick, "@", "{", "<", "](", "://" or
 // "www.", or -1.
 func firstTrigger(s string) int {
-	t := strings.IndexAny(s, "`@{<")
-	for _, sub := range []string{"](", "://", "www."} {
-		if i := strings.Index(s, sub); i >= 0 && (t < 0 || i < t) {
-			t = i
+	// One pass, byte by byte to the first byte that may start a trigger.
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '`', '@', '{', '<':
+			return i
+		case ']':
+			if strings.HasPrefix(s[i+1:], "(") {
+				return i
+			}
+		case ':':
+			if strings.HasPrefix(s[i+1:], "//") {
+				return i
+			}
+		case 'w':
+			if strings.HasPrefix(s[i+1:], "ww.") {
+				return i
+			}
 		}
 	}
-	return t
+	return -1
 }
 
 // addressByte reports whether c is in [\w.%+-]: what may come before an

@@ -73,3 +73,28 @@ func TestProse(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestFirstTrigger compares firstTrigger's one pass with the first of the
+// triggers found one by one.
+func TestFirstTrigger(t *testing.T) {
+	triggers := []string{"`", "@", "{", "<", "](", "://", "www."}
+	tokens := append([]string{"a", "w", "ww", "]", "(", ":", "/", " ", "é"}, triggers...)
+	rng := rand.New(rand.NewPCG(5, 2026))
+	var b strings.Builder
+	for range 50_000 {
+		b.Reset()
+		for range rng.IntN(8) {
+			b.WriteString(tokens[rng.IntN(len(tokens))])
+		}
+		s := b.String()
+		want := -1
+		for _, tr := range triggers {
+			if i := strings.Index(s, tr); i >= 0 && (want < 0 || i < want) {
+				want = i
+			}
+		}
+		if got := firstTrigger(s); got != want {
+			t.Fatalf("firstTrigger(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
