@@ -26,6 +26,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -55,6 +56,13 @@ const refresh = 24 * time.Hour
 // tmpPrefix starts the names of entries being written.
 const tmpPrefix = ".tmp-"
 
+// writers is how many goroutines write entries. Creating and renaming a
+// file may wait on the file system's journal and on the folder's lock;
+// while writers wait, the workers that check families go on, so a cold
+// run costs little more than checking does. A few suffice: they mostly
+// wait.
+const writers = 4
+
 // Store is a cache folder for one build of jobfam. It implements
 // family.Memo and is safe for concurrent use.
 type Store struct {
@@ -64,6 +72,24 @@ type Store struct {
 	// recently used entries when a run that wrote finds them over it.
 	MaxBytes int64
 	wrote    atomic.Bool
+	// empty is whether the folder was empty when the Store was opened,
+	// until Close has written: Get then does not look for entries, which
+	// a first run would ask the file system for in vain, once per family.
+	// An entry that another jobfam writes meanwhile is missed, which costs
+	// only time.
+	empty atomic.Bool
+
+	// mu guards queue, made by the first Put after Open or Close, and
+	// drained by the writers, which Close waits for.
+	mu      sync.Mutex
+	queue   chan entry
+	written sync.WaitGroup
+}
+
+// entry is an encoded outcome waiting for a writer.
+type entry struct {
+	name [sha256.Size]byte
+	b    []byte
 }
 
 // Open returns the cache in dir, made if missing (readable by its owner
@@ -73,7 +99,20 @@ func Open(dir string, build []byte) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("make the cache folder: %w", err)
 	}
-	return &Store{dir: dir, build: sha256.Sum256(build), MaxBytes: DefaultMaxBytes}, nil
+	s := &Store{dir: dir, build: sha256.Sum256(build), MaxBytes: DefaultMaxBytes}
+	s.empty.Store(isEmpty(dir))
+	return s, nil
+}
+
+// isEmpty reports whether dir holds no file at all, reading one name.
+func isEmpty(dir string) bool {
+	f, err := os.Open(dir)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	names, _ := f.Readdirnames(1)
+	return len(names) == 0
 }
 
 // Dir is the cache's folder.
@@ -94,6 +133,9 @@ func (s *Store) path(name [sha256.Size]byte) string {
 
 // Get returns the outcome kept for k, if a sound entry holds it.
 func (s *Store) Get(k family.Key) (*family.Outcome, bool) {
+	if s.empty.Load() {
+		return nil, false
+	}
 	name := s.name(k)
 	path := s.path(name)
 	f, err := os.Open(path)
@@ -120,16 +162,47 @@ func (s *Store) Get(k family.Key) (*family.Outcome, bool) {
 	return o, true
 }
 
-// Put keeps o under k. A failure to write only means the outcome is
-// computed again next time, so it is not reported.
+// Put keeps o under k: it encodes o and leaves the writing to a writer
+// goroutine, so Get may not see the entry until Close has returned. A
+// failure to write only means the outcome is computed again next time,
+// so it is not reported.
 func (s *Store) Put(k family.Key, o *family.Outcome) {
 	name := s.name(k)
 	b, err := encode(o, name)
 	if err != nil || len(b) > MaxEntry+header {
 		return
 	}
-	if err := s.write(name, b); err == nil {
-		s.wrote.Store(true)
+	s.mu.Lock()
+	if s.queue == nil {
+		s.queue = make(chan entry, 64)
+		for range writers {
+			s.written.Add(1)
+			go s.writeFrom(s.queue)
+		}
+	}
+	q := s.queue
+	s.mu.Unlock()
+	q <- entry{name, b}
+}
+
+func (s *Store) writeFrom(q <-chan entry) {
+	defer s.written.Done()
+	for e := range q {
+		if err := s.write(e.name, e.b); err == nil {
+			s.wrote.Store(true)
+		}
+	}
+}
+
+// flush waits until every entry Put so far is written.
+func (s *Store) flush() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.queue != nil {
+		close(s.queue)
+		s.written.Wait()
+		s.queue = nil
+		s.empty.Store(false)
 	}
 }
 
@@ -195,11 +268,14 @@ func decode(b []byte, name [sha256.Size]byte) (*family.Outcome, error) {
 	return &o, nil
 }
 
-// Close trims the cache when this run wrote to it and its entries are
-// over MaxBytes: the least recently used go until they take three
-// quarters of it. A run that only read costs nothing more; one that wrote
-// lists the folder once.
+// Close waits for the entries Put so far to be written, and must not be
+// called while a Put is running. Then it trims the cache when this run
+// wrote to it and its entries are over MaxBytes: the least recently used
+// go until they take three quarters of it. A run that only read costs
+// nothing more; one that wrote lists the folder once. The Store stays
+// usable.
 func (s *Store) Close() error {
+	s.flush()
 	if !s.wrote.Load() {
 		return nil
 	}
