@@ -59,6 +59,9 @@ func prose(s string) string {
 func firstTrigger(s string) int {
 	// One pass, byte by byte to the first byte that may start a trigger.
 	for i := 0; i < len(s); i++ {
+		if !triggerStarts[s[i]] {
+			continue
+		}
 		switch s[i] {
 		case '`', '@', '{', '<':
 			return i
@@ -78,6 +81,9 @@ func firstTrigger(s string) int {
 	}
 	return -1
 }
+
+// triggerStarts holds the first bytes of the triggers.
+var triggerStarts = [256]bool{'`': true, '@': true, '{': true, '<': true, ']': true, ':': true, 'w': true}
 
 // addressByte reports whether c is in [\w.%+-]: what may come before an
 // "@" in an e-mail address, and the letters of "https" and "ftp".

@@ -193,7 +193,12 @@ func itemKey(s string) string {
 		b = append(b, s[i+1:j]...)
 		i = j
 	}
-	return strings.TrimRight(string(b), ".,;:!? ")
+	// Without the punctuation and spaces that end it.
+	n := len(b)
+	for n > 0 && strings.IndexByte(".,;:!? ", b[n-1]) >= 0 {
+		n--
+	}
+	return string(b[:n])
 }
 
 // Classes of bytes for itemKey. Bytes beyond ASCII are keyOther.

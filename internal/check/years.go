@@ -76,7 +76,13 @@ func yearsAt(s string, i int) (numEnd, end int, ok bool) {
 		end, ok := afterFirstNumber(s, j)
 		return j, end, ok
 	}
+	c := lowerASCII[s[i]]
 	for _, w := range numberWords {
+		// A word whose first letter is not there cannot match: only
+		// "ſ", a byte beyond ASCII, is another way to write a letter.
+		if w[0] != c && c < utf8.RuneSelf {
+			continue
+		}
 		if j := foldPrefix(s, i, w); j >= 0 {
 			if end, ok := afterFirstNumber(s, j); ok {
 				return j, end, true
