@@ -27,30 +27,73 @@ var notProse = regexp.MustCompile("(?s)```.*?(```|$)" +
 func prose(s string) string {
 	// Every alternative of notProse holds one of these triggers; most
 	// bullets have none, and the pattern is the costly part of the
-	// content rules.
-	t := firstTrigger(s)
-	if t < 0 {
-		return s
-	}
+	// content rules. So the pattern runs only from a little before each
+	// trigger to the end of the match it finds.
+	//
 	// No match starts before k: before its trigger, a match holds only
 	// the letters of "https" or "ftp", or the characters before an "@"
 	// ([\w.%+-]), so it starts in the run of those that ends at the first
 	// trigger. The character before k is none of them, so it is not a
 	// word character either, and \b at the start of s[k:] is \b at k in
-	// s: the pattern matches s[k:] as it matches s from k.
-	k := t
+	// s: the pattern matches s[k:] as it matches s from k. After a match,
+	// the next is searched for from the next trigger in the same way,
+	// unless the run before that trigger reaches back to the end of the
+	// match and that end is a word character: there only the pattern over
+	// the rest of s, as one search, knows what \b means.
+	var b []byte
+	from := 0 // b is final before from
+	for from < len(s) {
+		t := firstTrigger(s[from:])
+		if t < 0 {
+			break
+		}
+		k := from + t
+		for k > from && addressByte(s[k-1]) {
+			k--
+		}
+		if k == from && from > 0 && isWordByte(s[from-1]) {
+			return proseAtOnce(s)
+		}
+		m := notProse.FindStringIndex(s[k:])
+		if m == nil {
+			break
+		}
+		if b == nil {
+			b = []byte(s)
+		}
+		blankOut(b[k+m[0] : k+m[1]])
+		from = k + m[1]
+	}
+	if b == nil {
+		return s
+	}
+	return string(b)
+}
+
+// proseAtOnce is prose with one run of the pattern, from before the
+// first trigger to the end of s.
+func proseAtOnce(s string) string {
+	k := firstTrigger(s)
+	if k < 0 {
+		return s
+	}
 	for k > 0 && addressByte(s[k-1]) {
 		k--
 	}
 	return s[:k] + notProse.ReplaceAllStringFunc(s[k:], func(m string) string {
 		b := []byte(m)
-		for i := range b {
-			if b[i] != '\n' {
-				b[i] = ' '
-			}
-		}
+		blankOut(b)
 		return string(b)
 	})
+}
+
+// blankOut replaces every byte of b but line breaks by a space.
+func blankOut(b []byte) {
+	for i := range b {
+		if b[i] != '\n' {
+			b[i] = ' '
+		}
+	}
 }
 
 // firstTrigger returns the offset of the first character of s that an

@@ -98,3 +98,19 @@ func TestFirstTrigger(t *testing.T) {
 		}
 	}
 }
+
+// TestProseAtOnce checks the fallback of prose, the pattern run once from
+// the first trigger, against the pattern over the whole text.
+func TestProseAtOnce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 2026))
+	var b strings.Builder
+	for range 20_000 {
+		b.Reset()
+		for range 1 + rng.IntN(12) {
+			b.WriteString(proseTokens[rng.IntN(len(proseTokens))])
+		}
+		if s := b.String(); proseAtOnce(s) != refProse(s) {
+			t.Fatalf("proseAtOnce(%q) = %q, want %q", s, proseAtOnce(s), refProse(s))
+		}
+	}
+}
