@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -75,8 +76,10 @@ func (k itemKeys) of(items []family.Text) []string {
 
 func itemKeysOf(items []family.Text) []string {
 	keys := make([]string, len(items))
+	var buf []byte
 	for i, it := range items {
-		keys[i] = itemKey(it.Value)
+		buf = appendItemKey(buf[:0], it.Value)
+		keys[i] = string(buf)
 	}
 	return keys
 }
@@ -144,10 +147,16 @@ func dupExtended(r *Reporter, byID map[string]*family.Level, keys itemKeys, l *f
 // itemKey compares bullets as a reader would: ignoring case, spacing and
 // the punctuation that ends them.
 func itemKey(s string) string {
-	// One pass and one allocation, copying runs of plain ASCII at once:
-	// the rule keys every bullet of every family, so this is most of its
-	// time.
-	b := make([]byte, 0, len(s))
+	return string(appendItemKey(nil, s))
+}
+
+// appendItemKey appends the itemKey of s to b: a list's keys are made in
+// one buffer.
+func appendItemKey(b []byte, s string) []byte {
+	// One pass, copying runs of plain ASCII at once: the rule keys every
+	// bullet of every family, so this is most of its time.
+	b = slices.Grow(b, len(s))
+	base := len(b)
 	space := false
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -155,7 +164,7 @@ func itemKey(s string) string {
 			r, n := utf8.DecodeRuneInString(s[i:])
 			i += n
 			if unicode.IsSpace(r) {
-				space = len(b) > 0
+				space = len(b) > base
 				continue
 			}
 			if space {
@@ -167,7 +176,7 @@ func itemKey(s string) string {
 		}
 		switch keyClass[c] {
 		case keySpace:
-			space = len(b) > 0
+			space = len(b) > base
 			i++
 			continue
 		case keyUpper:
@@ -195,10 +204,10 @@ func itemKey(s string) string {
 	}
 	// Without the punctuation and spaces that end it.
 	n := len(b)
-	for n > 0 && strings.IndexByte(".,;:!? ", b[n-1]) >= 0 {
+	for n > base && strings.IndexByte(".,;:!? ", b[n-1]) >= 0 {
 		n--
 	}
-	return string(b[:n])
+	return b[:n]
 }
 
 // Classes of bytes for itemKey. Bytes beyond ASCII are keyOther.

@@ -106,5 +106,9 @@ func TestItemKey(t *testing.T) {
 		if got := itemKey(s); got != want {
 			t.Fatalf("itemKey(%q) = %q, want %q", s, got, want)
 		}
+		// As the next key of a list, after another in the same buffer.
+		if got := string(appendItemKey([]byte("x. "), s)); got != "x. "+want {
+			t.Fatalf("appendItemKey(\"x. \", %q) = %q, want %q", s, got, "x. "+want)
+		}
 	}
 }
