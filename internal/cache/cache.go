@@ -56,12 +56,13 @@ const refresh = 24 * time.Hour
 // tmpPrefix starts the names of entries being written.
 const tmpPrefix = ".tmp-"
 
-// writers is how many goroutines write entries. Creating and renaming a
-// file may wait on the file system's journal and on the folder's lock;
-// while writers wait, the workers that check families go on, so a cold
-// run costs little more than checking does. A few suffice: they mostly
-// wait.
-const writers = 4
+// Entries are written by one goroutine, so that creating and renaming
+// files, which may wait on the file system, overlaps with checking the
+// families in the workers. One is enough and more cost more: files made
+// in one folder take turns at the folder's lock, and writers waiting for
+// it spin on the CPUs the workers need (measured in
+// docs/performance.md). queued is how many encoded entries may wait.
+const queued = 256
 
 // Store is a cache folder for one build of jobfam. It implements
 // family.Memo and is safe for concurrent use.
@@ -80,7 +81,7 @@ type Store struct {
 	empty atomic.Bool
 
 	// mu guards queue, made by the first Put after Open or Close, and
-	// drained by the writers, which Close waits for.
+	// drained by the writer, which Close waits for.
 	mu      sync.Mutex
 	queue   chan entry
 	written sync.WaitGroup
@@ -162,7 +163,7 @@ func (s *Store) Get(k family.Key) (*family.Outcome, bool) {
 	return o, true
 }
 
-// Put keeps o under k: it encodes o and leaves the writing to a writer
+// Put keeps o under k: it encodes o and leaves the writing to the writer
 // goroutine, so Get may not see the entry until Close has returned. A
 // failure to write only means the outcome is computed again next time,
 // so it is not reported.
@@ -174,11 +175,9 @@ func (s *Store) Put(k family.Key, o *family.Outcome) {
 	}
 	s.mu.Lock()
 	if s.queue == nil {
-		s.queue = make(chan entry, 64)
-		for range writers {
-			s.written.Add(1)
-			go s.writeFrom(s.queue)
-		}
+		s.queue = make(chan entry, queued)
+		s.written.Add(1)
+		go s.writeFrom(s.queue)
 	}
 	q := s.queue
 	s.mu.Unlock()
