@@ -99,10 +99,13 @@ done
 # measure TOOL N runs one command on N families and appends "wall-seconds
 # peak-KiB cpu-seconds" to $tmp/TOOL-N. jobfam reads the repository's schema
 # explicitly (the data folder has no schema/ beside it) and runs all its
-# rules, with its cache in $tmp/cache-TOOL-N: emptied first for cold, kept
-# for warm, and kept for one after a comment is added to one family of its
-# own copy of the folder (the family changes, from run to run, to a text it
-# never had). cue vet
+# rules, with its cache in $tmp/cache-TOOL-N: kept for warm, and kept for
+# one after a comment is added to one family of its own copy of the folder
+# (the family changes, from run to run, to a text it never had). Each cold
+# run gets a new, empty folder instead: emptying one by deleting thousands
+# of entries just before the run would measure the file system, not
+# jobfam, as ext4 makes new files slowly while many inodes were freed
+# within the last seconds (docs/performance.md). cue vet
 # validates each JSON file on its own against #Family of the same two
 # schema files (with -d, data files are not merged: see `cue help inputs`),
 # checking concreteness as it does by default. It runs in the data folder so
@@ -121,15 +124,15 @@ measure() {
 		;;
 	*)
 		dir=$root
-		local fams=$tmp/cue$n
+		local fams=$tmp/cue$n cache=$tmp/cache-$tool-$n
 		case $tool in
-		cold) rm -rf "$tmp/cache-$tool-$n" ;;
+		cold) cache=$tmp/cache-$tool-$n-$((++colds)) ;;
 		one)
 			fams=$tmp/one$n
 			printf '// edit %s\n' "$((++edits))" >>"$fams/dept-00/family-00000.cue"
 			;;
 		esac
-		cmd=("$tmp/jobfam" validate --cache "$tmp/cache-$tool-$n" --schema "$root/schema" "$fams")
+		cmd=("$tmp/jobfam" validate --cache "$cache" --schema "$root/schema" "$fams")
 		;;
 	esac
 	for ((try = 1; ; try++)); do
@@ -152,7 +155,7 @@ measure() {
 	awk -v ns=$((end - start)) '{ printf "%.3f %d %.2f\n", ns / 1e9, $1, $2 + $3 }' <(tail -1 "$tmp/rss") >>"$tmp/$tool-$n"
 }
 
-edits=0
+edits=0 colds=0
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 log "warm-up and validity check ..."
 for n in $sizes; do
