@@ -2,6 +2,8 @@ package check
 
 import (
 	"context"
+	"iter"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -82,5 +84,24 @@ func level(id, title string, grade int, extra string) string {
 func withIntro(s string) map[string]string {
 	return map[string]string{
 		"families/a/one.cue": fam("One", level("senior", "Senior Engineer", 7, "\t\tintro: \""+s+"\"\n"), ladder),
+	}
+}
+
+// texts yields n texts of up to most pieces drawn from tokens, the same
+// ones for the same seed: the inputs of the tests that compare a fast
+// reading of text with a plain one.
+func texts(seed uint64, n, most int, tokens []string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		rng := rand.New(rand.NewPCG(seed, 2026))
+		var b strings.Builder
+		for range n {
+			b.Reset()
+			for range rng.IntN(most + 1) {
+				b.WriteString(tokens[rng.IntN(len(tokens))])
+			}
+			if !yield(b.String()) {
+				return
+			}
+		}
 	}
 }

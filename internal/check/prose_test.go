@@ -2,7 +2,6 @@ package check
 
 import (
 	"io/fs"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,18 +33,17 @@ var proseTokens = []string{
 	"<b>", "</a>", "<", ">", "\"", "word", "Word", "3", "é", "\xff",
 }
 
-// TestProse compares prose with the pattern run over the whole text, on
-// many generated texts and on every line of the corpus when it is there.
+// TestProse compares prose, and its fallback, with the pattern run over the
+// whole text, on many generated texts and on every line of the corpus when
+// it is there.
 func TestProse(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 2026))
-	var b strings.Builder
-	for range 100_000 {
-		b.Reset()
-		for range 1 + rng.IntN(12) {
-			b.WriteString(proseTokens[rng.IntN(len(proseTokens))])
+	for s := range texts(3, 100_000, 12, proseTokens) {
+		if got, want := prose(s), refProse(s); got != want {
+			t.Fatalf("prose(%q) = %q, want %q", s, got, want)
 		}
-		if s := b.String(); prose(s) != refProse(s) {
-			t.Fatalf("prose(%q) = %q, want %q", s, prose(s), refProse(s))
+		// The fallback, the pattern run once from the first trigger.
+		if got, want := proseAtOnce(s), refProse(s); got != want {
+			t.Fatalf("proseAtOnce(%q) = %q, want %q", s, got, want)
 		}
 	}
 	dir := filepath.Join("..", "..", "..", "shared", "corpus", "gitlab-handbook")
@@ -79,14 +77,7 @@ func TestProse(t *testing.T) {
 func TestFirstTrigger(t *testing.T) {
 	triggers := []string{"`", "@", "{", "<", "](", "://", "www."}
 	tokens := append([]string{"a", "w", "ww", "]", "(", ":", "/", " ", "é"}, triggers...)
-	rng := rand.New(rand.NewPCG(5, 2026))
-	var b strings.Builder
-	for range 50_000 {
-		b.Reset()
-		for range rng.IntN(8) {
-			b.WriteString(tokens[rng.IntN(len(tokens))])
-		}
-		s := b.String()
+	for s := range texts(5, 50_000, 7, tokens) {
 		want := -1
 		for _, tr := range triggers {
 			if i := strings.Index(s, tr); i >= 0 && (want < 0 || i < want) {
@@ -95,22 +86,6 @@ func TestFirstTrigger(t *testing.T) {
 		}
 		if got := firstTrigger(s); got != want {
 			t.Fatalf("firstTrigger(%q) = %d, want %d", s, got, want)
-		}
-	}
-}
-
-// TestProseAtOnce checks the fallback of prose, the pattern run once from
-// the first trigger, against the pattern over the whole text.
-func TestProseAtOnce(t *testing.T) {
-	rng := rand.New(rand.NewPCG(4, 2026))
-	var b strings.Builder
-	for range 20_000 {
-		b.Reset()
-		for range 1 + rng.IntN(12) {
-			b.WriteString(proseTokens[rng.IntN(len(proseTokens))])
-		}
-		if s := b.String(); proseAtOnce(s) != refProse(s) {
-			t.Fatalf("proseAtOnce(%q) = %q, want %q", s, proseAtOnce(s), refProse(s))
 		}
 	}
 }

@@ -1,8 +1,6 @@
 package check
 
 import (
-	"math/rand/v2"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -77,14 +75,7 @@ func TestBracketRunes(t *testing.T) {
 	tokens := []string{"(", ")", "[", "]", "{", "}", "`", `"`, "“", "”", "‘", "’", "—", "é", "a", " ", "\n",
 		"\xe2", "\xe2\x80", "\x80", "\xf0\x9f", "\xf0\x9f\x98\x80", "\xff"}
 	read := map[rune]bool{'(': true, ')': true, '[': true, ']': true, '{': true, '}': true, '`': true, '"': true, '“': true, '”': true}
-	rng := rand.New(rand.NewPCG(12, 2026))
-	var b strings.Builder
-	for range 20_000 {
-		b.Reset()
-		for range rng.IntN(10) {
-			b.WriteString(tokens[rng.IntN(len(tokens))])
-		}
-		s := b.String()
+	for s := range texts(12, 20_000, 9, tokens) {
 		var want, got [][2]int
 		for i, c := range s {
 			if read[c] {

@@ -1,7 +1,6 @@
 package check
 
 import (
-	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -94,14 +93,7 @@ hiringProcess: steps: ["Screening call with a recruiter"]
 func TestItemKey(t *testing.T) {
 	tokens := []string{"A", "b", "Z", "é", "É", "İ", "Ⱥ", "ß", " ", "  ", "\t", "\n", "\u00a0", "\u2003", ".", "!", "?", ",", ";", ":", "'", "-", "1",
 		"\xff", "\xe2\x80", "\xf0\x9f\x98\x80"}
-	rng := rand.New(rand.NewPCG(3, 2026))
-	var b strings.Builder
-	for range 50_000 {
-		b.Reset()
-		for range rng.IntN(12) {
-			b.WriteString(tokens[rng.IntN(len(tokens))])
-		}
-		s := b.String()
+	for s := range texts(3, 50_000, 11, tokens) {
 		want := strings.TrimRight(strings.Join(strings.Fields(strings.ToLower(s)), " "), ".,;:!? ")
 		if got := itemKey(s); got != want {
 			t.Fatalf("itemKey(%q) = %q, want %q", s, got, want)
