@@ -79,11 +79,12 @@ func runValidate(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
+	// Closing waits for the cache's writes: after the findings are out.
+	defer closeCache()
 	v, err := validateFolder(c.Context, dir, c.String("schema"), memo)
 	if err != nil {
 		return err
 	}
-	closeCache()
 	findings := v.findings
 	relativize(findings)
 	findings = diag.Sort(findings)
@@ -154,8 +155,8 @@ func validateFolder(ctx context.Context, dir, schemaFlag string, memo family.Mem
 const cacheOff = "off"
 
 // openCache opens the result cache that the flags and JOBFAM_CACHE ask
-// for, and returns it (nil for none) with the function that trims it once
-// the run is done. A folder named with --cache that cannot be used is an
+// for, and returns it (nil for none) with the function that waits for its
+// writes and trims it once the run is done. A folder named with --cache that cannot be used is an
 // error; when the default folder cannot be made (no home folder, a
 // read-only one), validate runs without a cache, only slower, since the
 // cache never changes what it prints.
