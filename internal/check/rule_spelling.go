@@ -126,11 +126,11 @@ type spellings struct {
 }
 
 // dictionary returns misspell's default list plus words, keyed by the
-// misspelling in lower case, and its filter. Looking up whole words in a map is what
-// "whole words only" means, and it is far faster than misspell's own
-// replacer, which matches inside words and then checks each candidate
-// with regular expressions. A word of the policy replaces misspell's own
-// correction of that word.
+// misspelling in lower case, and its filter. Looking up whole words in a
+// map is what "whole words only" means, and it is far faster than
+// misspell's own replacer, which matches inside words and then checks
+// each candidate with regular expressions. A word of the policy replaces
+// misspell's own correction of that word.
 func dictionary(words map[string]string) *spellings {
 	keys := make([]string, 0, len(words))
 	for k := range words {

@@ -30,14 +30,9 @@ func newWordFilter[V any](set map[string]V) *wordFilter {
 	return f
 }
 
-// mayHold reports whether w, in any case, may be in the set: false only
-// when w is ASCII and its lower case surely is not.
-func (f *wordFilter) mayHold(w string) bool {
-	return !isASCII(w) || f.mayHoldHash(foldHash(w))
-}
-
-// mayHoldHash is mayHold for an ASCII word whose foldHash is h, for the
-// scanners that hash a word as they read it.
+// mayHoldHash reports whether an ASCII word whose foldHash is h may be in
+// the set, in any case: false only when its lower case surely is not. The
+// scanners hash each word as they read it.
 func (f *wordFilter) mayHoldHash(h uint64) bool {
 	h >>= 64 - filterBits
 	return f.bits[h/64]&(1<<(h%64)) != 0

@@ -5,6 +5,12 @@ import (
 	"testing"
 )
 
+// mayHold is what the scanners ask of the filter, for any word: whether
+// w, in any case, may be in the set.
+func (f *wordFilter) mayHold(w string) bool {
+	return !isASCII(w) || f.mayHoldHash(foldHash(w))
+}
+
 // TestWordFilter checks the filter's promise on misspell's whole list:
 // it never turns away a word of the set, in any case, and it turns away
 // most words that are not in it, or it saves nothing.

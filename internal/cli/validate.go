@@ -156,10 +156,10 @@ const cacheOff = "off"
 
 // openCache opens the result cache that the flags and JOBFAM_CACHE ask
 // for, and returns it (nil for none) with the function that waits for its
-// writes and trims it once the run is done. A folder named with --cache that cannot be used is an
-// error; when the default folder cannot be made (no home folder, a
-// read-only one), validate runs without a cache, only slower, since the
-// cache never changes what it prints.
+// writes and trims it once the run is done. A folder named with --cache
+// that cannot be used is an error; when the default folder cannot be made
+// (no home folder, a read-only one), validate runs without a cache, only
+// slower, since the cache never changes what it prints.
 func openCache(c *ucli.Context) (family.Memo, func(), error) {
 	if c.Bool("no-cache") {
 		return nil, func() {}, nil
